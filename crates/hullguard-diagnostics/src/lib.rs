@@ -226,6 +226,24 @@ impl Finding {
         self
     }
 
+    /// Sets the help text in place (for findings returned by a sink).
+    pub fn set_help(&mut self, help: impl Into<String>) -> &mut Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the fix in place.
+    pub fn set_fix(&mut self, fix: Fix) -> &mut Finding {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Sets the severity in place.
+    pub fn set_severity(&mut self, severity: Severity) -> &mut Finding {
+        self.severity = severity;
+        self
+    }
+
     /// The byte span when the finding is in a file.
     pub fn span(&self) -> Option<Span> {
         match &self.location {

@@ -311,6 +311,19 @@ impl Model {
         scope
     }
 
+    /// The scope of the global `ARG`s before the first `FROM`.
+    pub fn global_scope(&self) -> Scope {
+        let mut scope = Scope {
+            escape: self.escape,
+            ..Scope::default()
+        };
+        for g in &self.global_args {
+            let v = g.value.clone().map_or(Var::Unknown, Var::Known);
+            scope.vars.insert(g.name.clone(), (v, false));
+        }
+        scope
+    }
+
     /// The scope at the start of a stage (after its `FROM`).
     pub fn initial_scope(&self, stage: usize) -> Scope {
         self.initial_scope_with(stage, &self.final_scopes)

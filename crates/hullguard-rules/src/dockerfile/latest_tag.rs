@@ -1,0 +1,90 @@
+//! DF003: a base image without a tag, or tagged `latest`.
+
+use super::util::ImageRef;
+use super::DockerfileRule;
+use crate::engine::{InstCtx, Sink};
+use hullguard_diagnostics::RuleInfo;
+use hullguard_dockerfile::{Args, Keyword};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every `FROM` that names an image (not an earlier stage, not `scratch`)
+    /// for a missing tag or the `latest` tag, after resolving `ARG` values.
+    ///
+    /// ## Why is this bad?
+    /// `latest` (which is what no tag means) moves: the same Dockerfile builds a
+    /// different image tomorrow, with different packages and possibly a different
+    /// default user. Builds are not reproducible, and a compromised or broken
+    /// upstream release flows straight into your image.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM node:22.11-bookworm-slim
+    /// ```
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark v1.8.0, 5.28 (images pinned)
+    /// - [Image tags](https://docs.docker.com/reference/cli/docker/image/tag/)
+    pub static LATEST_TAG = {
+        code: "DF003",
+        name: "latest-tag",
+        severity: Medium,
+        default_enabled: true,
+        cis: [],
+        summary: "a base image without a tag or tagged `latest`",
+        fixable: false,
+    }
+}
+
+pub struct LatestTag;
+
+impl DockerfileRule for LatestTag {
+    fn info(&self) -> &'static RuleInfo {
+        &LATEST_TAG
+    }
+
+    fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
+        if cx.inst.keyword != Keyword::From || cx.onbuild {
+            return;
+        }
+        let (Some(stage), Args::From { image, .. }) = (cx.stage, &cx.inst.args) else {
+            return;
+        };
+        if stage.parent.is_some() || stage.scratch {
+            return;
+        }
+        let Some(value) = stage.base.resolved() else {
+            // The tag may come from a build argument: say so only when the
+            // unresolved part is the whole tag with no default.
+            return;
+        };
+        let r = ImageRef::parse(value);
+        if r.digest.is_some() {
+            return;
+        }
+        match r.tag.as_deref() {
+            None => {
+                sink.report(
+                    &LATEST_TAG,
+                    image.span,
+                    format!("base image `{value}` has no tag, so it is `latest`"),
+                )
+                .set_help("pin a specific version tag, e.g. `debian:12.8-slim`");
+            }
+            Some("latest") => {
+                sink.report(
+                    &LATEST_TAG,
+                    image.span,
+                    format!("base image `{value}` uses the moving `latest` tag"),
+                )
+                .set_help("pin a specific version tag");
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! DF026: a pipe whose failures are ignored.
+
+use super::DockerfileRule;
+use crate::engine::{InstCtx, Sink};
+use hullguard_diagnostics::RuleInfo;
+use hullguard_shell::Script;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds `RUN` steps with a pipeline (`a | b`) when neither the `SHELL` is started
+    /// with `-o pipefail` nor the script runs `set -o pipefail` before the pipe.
+    ///
+    /// ## Why is this bad?
+    /// A pipeline's status is the status of its last command: `curl ... | tar xz`
+    /// "succeeds" when the download fails, and the build goes on with a missing or
+    /// truncated file. Security steps (downloading a signing key, verifying a
+    /// checksum) fail open this way.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN wget -O - https://example.com/key.asc | gpg --dearmor -o /etc/apt/keyrings/x.gpg
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+    /// RUN wget -O - https://example.com/key.asc | gpg --dearmor -o /etc/apt/keyrings/x.gpg
+    /// ```
+    /// (or start the script with `set -o pipefail` where the shell supports it).
+    ///
+    /// ## References
+    /// - [Using pipes](https://docs.docker.com/build/building/best-practices/#using-pipes)
+    pub static PIPE_WITHOUT_PIPEFAIL = {
+        code: "DF026",
+        name: "pipe-without-pipefail",
+        severity: Low,
+        default_enabled: true,
+        cis: [],
+        summary: "a pipe in RUN without `pipefail`",
+        fixable: false,
+    }
+}
+
+pub struct PipeWithoutPipefail;
+
+/// Index of the first command that turns pipefail on (`set -o pipefail`,
+/// `set -euxo pipefail`), if any.
+fn pipefail_at(s: &Script) -> Option<usize> {
+    s.commands.iter().position(|c| {
+        c.name() == Some("set")
+            && c.args().windows(2).any(|w| {
+                w[0].lossy.starts_with('-') && w[0].lossy.ends_with('o') && w[1].lossy == "pipefail"
+            })
+    })
+}
+
+impl DockerfileRule for PipeWithoutPipefail {
+    fn info(&self) -> &'static RuleInfo {
+        &PIPE_WITHOUT_PIPEFAIL
+    }
+
+    fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
+        if cx.scope.shell_pipefail() {
+            return;
+        }
+        for rs in cx.scripts {
+            let s = &rs.script;
+            let on = pipefail_at(s);
+            let unprotected = s.pipelines.iter().find(|p| {
+                let first = p.stages.iter().flatten().copied().min().unwrap_or(0);
+                on.is_none_or(|o| o > first)
+            });
+            if let Some(p) = unprotected {
+                sink.report(&PIPE_WITHOUT_PIPEFAIL, rs.map.span(p.span), "a failure before the last command of this pipe is ignored")
+                    .set_help("use `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` or `set -o pipefail` first");
+                return;
+            }
+        }
+    }
+}

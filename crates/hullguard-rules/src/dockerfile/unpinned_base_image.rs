@@ -1,0 +1,74 @@
+//! DF004: a base image not pinned by digest.
+
+use super::util::ImageRef;
+use super::DockerfileRule;
+use crate::engine::{InstCtx, Sink};
+use hullguard_diagnostics::RuleInfo;
+use hullguard_dockerfile::{Args, Keyword};
+
+declare_rule! {
+    /// ## What it does
+    /// Notes a `FROM` image that has a tag but no `@sha256:` digest.
+    ///
+    /// ## Why is this bad?
+    /// Tags are mutable: the registry (or whoever controls the repository) can point
+    /// `python:3.12` at new content at any time. Only a digest identifies exactly the
+    /// bytes you reviewed. Pinning by digest (and updating it with a bot such as
+    /// Renovate or Dependabot) makes builds reproducible and tamper-evident. This is
+    /// informational: many teams accept tag pinning.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM python:3.12-slim@sha256:<digest>
+    /// ```
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark v1.8.0, 5.28
+    /// - [Pin base image versions](https://docs.docker.com/build/building/best-practices/#pin-base-image-versions)
+    pub static UNPINNED_BASE_IMAGE = {
+        code: "DF004",
+        name: "unpinned-base-image",
+        severity: Info,
+        default_enabled: true,
+        cis: [],
+        summary: "a base image not pinned by digest",
+        fixable: false,
+    }
+}
+
+pub struct UnpinnedBaseImage;
+
+impl DockerfileRule for UnpinnedBaseImage {
+    fn info(&self) -> &'static RuleInfo {
+        &UNPINNED_BASE_IMAGE
+    }
+
+    fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
+        if cx.inst.keyword != Keyword::From || cx.onbuild {
+            return;
+        }
+        let (Some(stage), Args::From { image, .. }) = (cx.stage, &cx.inst.args) else {
+            return;
+        };
+        if stage.parent.is_some() || stage.scratch {
+            return;
+        }
+        let Some(value) = stage.base.resolved() else {
+            return;
+        };
+        let r = ImageRef::parse(value);
+        if r.digest.is_none() && r.tag.as_deref().is_some_and(|t| t != "latest") {
+            sink.report(
+                &UNPINNED_BASE_IMAGE,
+                image.span,
+                format!("base image `{value}` is not pinned by digest"),
+            )
+            .set_help("append `@sha256:<digest>` and let a bot keep it current");
+        }
+    }
+}
