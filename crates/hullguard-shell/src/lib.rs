@@ -30,6 +30,7 @@ mod walk;
 mod words;
 mod wrappers;
 
+use std::cell::RefCell;
 use std::time::Duration;
 
 use hullguard_diagnostics::Span;
@@ -45,7 +46,9 @@ pub use wrappers::{is_script_interpreter, is_shell_interpreter};
 pub struct Limits {
     /// Larger inputs are refused with an error.
     pub max_bytes: usize,
-    /// Total time allowed for parsing, including nested `sh -c` strings.
+    /// Wall-clock time allowed for parsing, including nested `sh -c` strings. It is enforced
+    /// once a parse has done some real work (about 1,600 parser operations), so short
+    /// scripts are never failed because their thread was descheduled.
     pub parse_timeout: Duration,
     /// Deepest nesting of statements and substitutions walked; deeper parts are skipped.
     /// The default 200 needs under 1 MiB of stack in debug builds and under 256 KiB in
@@ -94,11 +97,7 @@ pub fn analyze_with(src: &str, limits: &Limits) -> Script {
             ..Script::default()
         };
     }
-    let mut parser = Parser::new();
-    if parser
-        .set_language(&tree_sitter_bash::LANGUAGE.into())
-        .is_err()
-    {
+    let Some(parser) = take_parser() else {
         return Script {
             errors: vec![ShellError {
                 span: Span::new(0, src.len()),
@@ -106,8 +105,27 @@ pub fn analyze_with(src: &str, limits: &Limits) -> Script {
             }],
             ..Script::default()
         };
-    }
+    };
     let mut walker = walk::Walker::new(*limits, parser);
     walker.run(src);
-    walker.finish().0
+    let (script, parser) = walker.finish();
+    PARSER.with(|p| p.replace(Some(parser)));
+    script
+}
+
+thread_local! {
+    /// A parser kept per thread: creating one and loading the grammar is a sizeable part of
+    /// analysing a short `RUN` line.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+fn take_parser() -> Option<Parser> {
+    if let Some(p) = PARSER.with(|p| p.take()) {
+        return Some(p);
+    }
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_bash::LANGUAGE.into())
+        .ok()?;
+    Some(parser)
 }

@@ -19,6 +19,12 @@ use crate::words::{build_word, build_word_group, static_word, verbatim_offset};
 use crate::wrappers::{shell_string_arg, ShellStringArg};
 use crate::Limits;
 
+/// tree-sitter reports progress every 100 parser operations. The wall-clock deadline is only
+/// enforced after this many reports, so that a short script whose thread was merely
+/// descheduled on a busy machine is never failed with a timeout; hostile inputs reach it
+/// within milliseconds of parsing.
+const MIN_PROGRESS_REPORTS: u32 = 16;
+
 /// At most this many syntax errors are reported per parsed text.
 const MAX_ERRORS: usize = 100;
 
@@ -235,8 +241,10 @@ impl Walker {
     /// Parses `text` within the remaining time budget.
     fn parse(&mut self, text: &str, whole: Span) -> Option<Tree> {
         let deadline = self.deadline;
+        let mut reports = 0u32;
         let mut progress = |_: &ParseState| {
-            if Instant::now() >= deadline {
+            reports = reports.saturating_add(1);
+            if reports >= MIN_PROGRESS_REPORTS && Instant::now() >= deadline {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())

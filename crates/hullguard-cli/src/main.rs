@@ -1,0 +1,27 @@
+//! `hullguard`: the command-line tool. It wires the libraries together, prints,
+//! and decides the exit code: 0 clean, 1 findings at or above `--fail-on`,
+//! 2 usage or runtime error.
+
+mod cli;
+mod discover;
+mod docs;
+mod scan;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let result = match args.command {
+        cli::Command::Scan(a) => scan::run(*a),
+        cli::Command::Rules(a) => docs::rules(a),
+        cli::Command::Explain(a) => docs::explain(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("hullguard: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
