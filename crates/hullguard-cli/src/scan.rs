@@ -5,10 +5,10 @@ use crate::discover::{display_path, inputs, Input};
 use anyhow::{bail, Context, Result};
 use hullguard_config::{Baseline, Config, ConfigCache, Selection};
 use hullguard_diagnostics::{Finding, RuleInfo, ScanError, Severity, SourceFile};
-use hullguard_report::{write_report, Format, Report, TextOptions};
+use hullguard_report::{write_report, Format, Report, StreamWriter, TextOptions};
 use hullguard_rules::{all_rules, apply_fixes, check_dockerfile, CheckOptions, RuleOptions};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,11 +25,17 @@ struct Outcome {
     file: Arc<SourceFile>,
     findings: Vec<Finding>,
     threshold: Option<Severity>,
-    enabled: HashSet<&'static str>,
+    /// Enabled rules, as a bitset over the positions of `all_rules()` (one set per
+    /// file would cost more memory than the findings on large scans).
+    enabled: Vec<u64>,
     /// Original and fixed text, when fixes changed the file.
     fixed: Option<(String, String)>,
     notes: Vec<String>,
 }
+
+/// Files checked in parallel before their findings are written out: the scan
+/// holds one chunk of files at a time, whatever the number of files.
+const CHUNK: usize = 256;
 
 pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let rules = all_rules();
@@ -50,6 +56,13 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     } else {
         ConfigCache::new(&rules)
     };
+    let baseline = match &args.baseline {
+        Some(path) => Some(
+            Baseline::load(path)
+                .with_context(|| format!("cannot use baseline `{}`", path.display()))?,
+        ),
+        None => None,
+    };
     let inputs = inputs(&args.paths, &args.exclude)?;
     let mut stdin_text = None;
     if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
@@ -68,98 +81,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         cli_build_args: &cli_build_args,
         stdin_text: stdin_text.as_deref(),
     };
-    let results: Vec<Result<Outcome, ScanError>> =
-        inputs.par_iter().map(|i| ctx.scan_one(i)).collect();
 
-    let mut outcomes = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(o) => outcomes.push(o),
-            Err(e) => errors.push(e),
-        }
-    }
-    for o in &outcomes {
-        for n in &o.notes {
-            eprintln!("hullguard: warning: {}: {n}", o.file.path);
-        }
-    }
-
-    if args.diff {
-        return print_diffs(&outcomes, &errors);
-    }
-    if args.fix {
-        for o in &outcomes {
-            if let Some((_, new)) = &o.fixed {
-                std::fs::write(&o.file.path, new)
-                    .with_context(|| format!("cannot write fixes to `{}`", o.file.path))?;
-            }
-        }
-        let n = outcomes.iter().filter(|o| o.fixed.is_some()).count();
-        if n > 0 {
-            eprintln!("hullguard: fixed {n} file{}", if n == 1 { "" } else { "s" });
-        }
-    }
-
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut thresholds: Vec<(String, Option<Severity>)> = Vec::new();
-    for o in &mut outcomes {
-        thresholds.push((o.file.path.clone(), o.threshold));
-        findings.append(&mut o.findings);
-    }
-    if let Some(path) = &args.write_baseline {
-        let b = Baseline::from_findings(&findings, path);
-        b.write(path)
-            .with_context(|| format!("cannot write baseline `{}`", path.display()))?;
-        eprintln!(
-            "hullguard: wrote {} findings to baseline `{}`",
-            b.len(),
-            path.display()
-        );
-        return Ok(if errors.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            report_errors_only(&errors)
-        });
-    }
-    if let Some(path) = &args.baseline {
-        let b = Baseline::load(path)
-            .with_context(|| format!("cannot use baseline `{}`", path.display()))?;
-        b.filter(&mut findings, path);
-    }
-    findings.sort_by(|a, b| {
-        let ka = (
-            a.location.path().unwrap_or(""),
-            a.span().map(|s| s.start),
-            a.rule.code,
-        );
-        let kb = (
-            b.location.path().unwrap_or(""),
-            b.span().map(|s| s.start),
-            b.rule.code,
-        );
-        ka.cmp(&kb)
-    });
-    errors.sort_by(|a, b| a.path.cmp(&b.path));
-
-    let mut enabled: HashSet<&'static str> = HashSet::new();
-    for o in &outcomes {
-        enabled.extend(o.enabled.iter().copied());
-    }
-    let report_rules: Vec<&'static RuleInfo> = rules
-        .iter()
-        .copied()
-        .filter(|r| enabled.contains(r.code))
-        .collect();
-    let files: Vec<Arc<SourceFile>> = outcomes.iter().map(|o| Arc::clone(&o.file)).collect();
-    let report = Report {
-        findings: &findings,
-        errors: &errors,
-        files_scanned: outcomes.len() + errors.len(),
-        rules: &report_rules,
-        files: &files,
-        tool_version: env!("CARGO_PKG_VERSION"),
-    };
     let format = match args.format {
         OutputFormat::Text => Format::Text,
         OutputFormat::Json => Format::Json,
@@ -179,48 +101,181 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         color,
         show_source: !args.no_source,
     };
-    match &args.output {
-        Some(path) => {
-            let mut f = std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("cannot create `{}`", path.display()))?,
-            );
-            write_report(&report, format, &text, &mut f)?;
-            f.flush()?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::new(stdout.lock());
-            match write_report(&report, format, &text, &mut lock).and_then(|()| {
-                lock.flush()
-                    .map_err(|e| hullguard_report::ReportError::Write { format, source: e })
-            }) {
-                Ok(()) => {}
-                // A closed pipe (`| head`) is not an error worth a message.
-                Err(hullguard_report::ReportError::Write { source, .. })
-                    if source.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e.into()),
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create `{}`", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    // Text and JSON are written as the scan goes; SARIF, JUnit, --diff and
+    // --write-baseline need the whole run.
+    let streaming = StreamWriter::supports(format) && !args.diff && args.write_baseline.is_none();
+    let mut stream = if streaming {
+        Some(StreamWriter::begin(
+            format,
+            text,
+            env!("CARGO_PKG_VERSION"),
+            &mut *out,
+        ))
+    } else {
+        None
+    };
+    if let Some(Err(e)) = &stream {
+        bail!("cannot write the report: {e}");
+    }
+
+    let default_threshold = fail_on(args.fail_on);
+    let mut collected: Vec<Finding> = Vec::new();
+    let mut files: Vec<Arc<SourceFile>> = Vec::new();
+    let mut errors: Vec<ScanError> = Vec::new();
+    let mut enabled = vec![0u64; rules.len().div_ceil(64)];
+    let mut files_scanned = 0;
+    let mut failing = false;
+    let mut changed = 0;
+    let mut write_failed = None;
+    for chunk in inputs.chunks(CHUNK) {
+        let results: Vec<Result<Outcome, ScanError>> =
+            chunk.par_iter().map(|i| ctx.scan_one(i)).collect();
+        for r in results {
+            files_scanned += 1;
+            let mut o = match r {
+                Ok(o) => o,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            for n in &o.notes {
+                eprintln!("hullguard: warning: {}: {n}", o.file.path);
+            }
+            for (acc, bits) in enabled.iter_mut().zip(&o.enabled) {
+                *acc |= bits;
+            }
+            if let Some((old, new)) = &o.fixed {
+                changed += 1;
+                if args.diff {
+                    print_diff(&o.file.path, old, new)?;
+                } else if args.fix {
+                    std::fs::write(&o.file.path, new)
+                        .with_context(|| format!("cannot write fixes to `{}`", o.file.path))?;
+                }
+            }
+            if args.diff {
+                continue;
+            }
+            if let Some(b) = &baseline {
+                b.filter(
+                    &mut o.findings,
+                    args.baseline.as_deref().unwrap_or(Path::new(".")),
+                );
+            }
+            let threshold = if args.fail_on.is_some() {
+                default_threshold
+            } else {
+                o.threshold.or(default_threshold)
+            };
+            failing |= o
+                .findings
+                .iter()
+                .any(|f| threshold.is_some_and(|t| f.severity >= t));
+            match &mut stream {
+                Some(Ok(w)) => {
+                    if write_failed.is_none() {
+                        if let Err(e) = w.findings(&o.findings) {
+                            write_failed = Some(e);
+                        }
+                    }
+                }
+                _ => {
+                    collected.append(&mut o.findings);
+                    files.push(o.file);
+                }
             }
         }
     }
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
 
+    if args.diff {
+        if !errors.is_empty() {
+            return Ok(report_errors_only(&errors));
+        }
+        eprintln!(
+            "hullguard: {changed} file{} would be changed",
+            if changed == 1 { "" } else { "s" }
+        );
+        return Ok(if changed > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    if args.fix && changed > 0 {
+        eprintln!(
+            "hullguard: fixed {changed} file{}",
+            if changed == 1 { "" } else { "s" }
+        );
+    }
+    if let Some(path) = &args.write_baseline {
+        let b = Baseline::from_findings(&collected, path);
+        b.write(path)
+            .with_context(|| format!("cannot write baseline `{}`", path.display()))?;
+        eprintln!(
+            "hullguard: wrote {} findings to baseline `{}`",
+            b.len(),
+            path.display()
+        );
+        return Ok(if errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            report_errors_only(&errors)
+        });
+    }
+
+    // Scoped so the writer (which borrows `out`) is gone before `out` is used again.
+    let streamed = {
+        let stream = stream;
+        match stream {
+            Some(Ok(w)) => Some(match write_failed {
+                Some(e) => Err(e),
+                None => w.finish(&errors, files_scanned),
+            }),
+            _ => None,
+        }
+    };
+    let written = match streamed {
+        Some(r) => r,
+        None => {
+            let report_rules: Vec<&'static RuleInfo> = rules
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| enabled[i / 64] & (1 << (i % 64)) != 0)
+                .map(|(_, r)| *r)
+                .collect();
+            let report = Report {
+                findings: &collected,
+                errors: &errors,
+                files_scanned,
+                rules: &report_rules,
+                files: &files,
+                tool_version: env!("CARGO_PKG_VERSION"),
+            };
+            write_report(&report, format, &text, &mut *out)
+        }
+    };
+    match written.and_then(|()| {
+        out.flush()
+            .map_err(|e| hullguard_report::ReportError::Write { format, source: e })
+    }) {
+        Ok(()) => {}
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(hullguard_report::ReportError::Write { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e.into()),
+    }
     if !errors.is_empty() {
         return Ok(ExitCode::from(2));
     }
-    let default_threshold = fail_on(args.fail_on);
-    let failing = findings.iter().any(|f| {
-        let file_threshold = f
-            .location
-            .path()
-            .and_then(|p| thresholds.iter().find(|(tp, _)| tp == p))
-            .and_then(|(_, t)| *t);
-        let threshold = if args.fail_on.is_some() {
-            default_threshold
-        } else {
-            file_threshold.or(default_threshold)
-        };
-        threshold.is_some_and(|t| f.severity >= t)
-    });
     Ok(if failing {
         ExitCode::from(1)
     } else {
@@ -246,36 +301,18 @@ fn report_errors_only(errors: &[ScanError]) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn print_diffs(outcomes: &[Outcome], errors: &[ScanError]) -> Result<ExitCode> {
+fn print_diff(path: &str, old: &str, new: &str) -> Result<()> {
+    let diff = similar::TextDiff::from_lines(old, new);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut changed = 0;
-    for o in outcomes {
-        if let Some((old, new)) = &o.fixed {
-            changed += 1;
-            let diff = similar::TextDiff::from_lines(old, new);
-            write!(
-                out,
-                "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", o.file.path), &format!("b/{}", o.file.path))
-            )?;
-        }
-    }
-    out.flush()?;
-    if !errors.is_empty() {
-        return Ok(report_errors_only(errors));
-    }
-    eprintln!(
-        "hullguard: {changed} file{} would be changed",
-        if changed == 1 { "" } else { "s" }
-    );
-    Ok(if changed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    write!(
+        out,
+        "{}",
+        diff.unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+    )?;
+    Ok(())
 }
 
 struct Ctx<'a> {
@@ -356,11 +393,17 @@ impl Ctx<'_> {
         if lossy {
             notes.push("not valid UTF-8: invalid bytes were replaced for analysis".into());
         }
+        let mut bits = vec![0u64; self.rules.len().div_ceil(64)];
+        for (i, r) in self.rules.iter().enumerate() {
+            if enabled.contains(r.code) {
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
         Ok(Outcome {
             file,
             findings: result.findings,
             threshold: config.fail_on,
-            enabled,
+            enabled: bits,
             fixed,
             notes,
         })

@@ -10,17 +10,21 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// Start offsets of every line of a text. `\n`, `\r\n` and a lone `\r` are not
-/// distinguished: a line ends at `\n`.
+/// Start offsets of every line of a text; a line ends at `\n` (`\r\n` is
+/// handled when slicing lines). Offsets are `u32`: inputs are bounded far below
+/// 4 GiB, and a scan keeps one index per file, so the index stays small.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: Vec<u32>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr_newlines(text.as_bytes()));
+        let mut starts = vec![0u32];
+        // Texts over 4 GiB are refused by every reader long before this point;
+        // saturate rather than wrap if one ever got here.
+        starts
+            .extend(memchr_newlines(text.as_bytes()).map(|o| u32::try_from(o).unwrap_or(u32::MAX)));
         LineIndex { starts }
     }
 
@@ -31,6 +35,7 @@ impl LineIndex {
 
     /// 0-based line number of `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
         match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
@@ -39,12 +44,11 @@ impl LineIndex {
 
     /// Byte range of a 0-based line, without its line terminator.
     pub fn line_span(&self, text: &str, line: usize) -> (usize, usize) {
-        let start = self.starts.get(line).copied().unwrap_or(text.len());
+        let start = self.starts.get(line).map_or(text.len(), |s| *s as usize);
         let mut end = self
             .starts
             .get(line + 1)
-            .map(|s| s - 1)
-            .unwrap_or(text.len());
+            .map_or(text.len(), |s| *s as usize - 1);
         if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end -= 1;
         }
@@ -54,7 +58,7 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let start = self.starts[line];
+        let start = self.starts[line] as usize;
         let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         LineCol {
             line: line + 1,

@@ -41,13 +41,13 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool<'a> {
+pub(crate) struct Tool<'a> {
     name: &'static str,
     version: &'a str,
 }
 
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub(crate) struct JsonFinding<'a> {
     rule: &'static str,
     name: &'static str,
     severity: Severity,
@@ -134,7 +134,7 @@ struct EditPosition {
 }
 
 #[derive(Serialize)]
-struct Summary {
+pub(crate) struct Summary {
     files: usize,
     findings: usize,
     errors: usize,
@@ -142,7 +142,7 @@ struct Summary {
 }
 
 #[derive(Serialize)]
-struct BySeverity {
+pub(crate) struct BySeverity {
     critical: usize,
     high: usize,
     medium: usize,
@@ -175,7 +175,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
     }
 }
 
-fn finding(f: &Finding) -> JsonFinding<'_> {
+pub(crate) fn finding(f: &Finding) -> JsonFinding<'_> {
     let file = match &f.location {
         Location::File { file, .. } => Some(file.as_ref()),
         Location::Object { .. } => None,
@@ -234,5 +234,30 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         help: f.help.as_deref(),
         fix,
         fingerprint: &f.fingerprint,
+    }
+}
+
+/// The `summary` object from counts (shared by the streaming writer).
+pub(crate) fn summary(files: usize, findings: usize, errors: usize, counts: [usize; 5]) -> Summary {
+    let [critical, high, medium, low, info] = counts;
+    Summary {
+        files,
+        findings,
+        errors,
+        by_severity: BySeverity {
+            critical,
+            high,
+            medium,
+            low,
+            info,
+        },
+    }
+}
+
+/// The `tool` object.
+pub(crate) fn tool(version: &str) -> Tool<'_> {
+    Tool {
+        name: "hullguard",
+        version,
     }
 }

@@ -9,11 +9,13 @@ mod json;
 mod junit;
 mod position;
 mod sarif;
+mod stream;
 mod text;
 
 pub use json::{json_value, write_json, JSON_SCHEMA_VERSION};
 pub use junit::write_junit;
 pub use sarif::{sarif_level, sarif_value, security_severity, write_sarif, SARIF_SCHEMA_URI};
+pub use stream::StreamWriter;
 pub use text::{write_text, TextOptions};
 
 use hullguard_diagnostics::{Finding, RuleInfo, ScanError, Severity, SourceFile};
@@ -175,16 +177,27 @@ pub(crate) fn emit(format: Format, bytes: &[u8], out: &mut dyn Write) -> Result<
         .map_err(|source| ReportError::Write { format, source })
 }
 
-/// Serialises a document as pretty JSON followed by a newline.
+/// Serialises a document as pretty JSON followed by a newline, streaming into
+/// `out` (a report of tens of thousands of findings is never held as one buffer).
 pub(crate) fn emit_json<T: serde::Serialize>(
     format: Format,
     document: &T,
     out: &mut dyn Write,
 ) -> Result<(), ReportError> {
-    let mut bytes = serde_json::to_vec_pretty(document)
-        .map_err(|source| ReportError::Serialize { format, source })?;
-    bytes.push(b'\n');
-    emit(format, &bytes, out)
+    let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut w, document).map_err(|source| {
+        if source.is_io() {
+            ReportError::Write {
+                format,
+                source: std::io::Error::from(source),
+            }
+        } else {
+            ReportError::Serialize { format, source }
+        }
+    })?;
+    w.write_all(b"\n")
+        .and_then(|()| w.flush())
+        .map_err(|source| ReportError::Write { format, source })
 }
 
 #[cfg(test)]

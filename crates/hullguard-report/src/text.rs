@@ -8,7 +8,7 @@
 
 use crate::position::{resolve, Resolved};
 use crate::{emit, severity_rank, Format, Report, ReportError};
-use hullguard_diagnostics::{Applicability, Finding, Location, Severity, SourceFile};
+use hullguard_diagnostics::{Applicability, Finding, Location, ScanError, Severity, SourceFile};
 use std::borrow::Cow;
 use std::io::Write;
 use unicode_width::UnicodeWidthChar;
@@ -51,58 +51,97 @@ pub fn write_text(
 
 /// Renders the whole text report.
 pub(crate) fn render_text(report: &Report, options: &TextOptions) -> String {
-    let mut r = Renderer {
-        buf: String::new(),
-        color: options.color,
-    };
-    for finding in report.findings {
-        r.finding(finding, options.show_source);
-        if options.show_source {
-            r.buf.push('\n');
-        }
-    }
-    if !options.show_source && !report.findings.is_empty() {
-        r.buf.push('\n');
-    }
-    for error in report.errors {
-        let path = r.paint(BOLD, &sanitize(&error.path));
-        let label = r.paint(ERROR, "error");
-        let line = format!("{path}: {label}: {}\n", sanitize(&error.message));
-        r.buf.push_str(&line);
-    }
-    if !report.errors.is_empty() {
-        r.buf.push('\n');
-    }
-    let summary = summary_line(report);
-    let summary = r.paint(BOLD, &summary);
-    r.buf.push_str(&summary);
-    r.buf.push('\n');
-    r.buf
+    let mut buf = render_findings(report.findings, options);
+    buf.push_str(&render_tail(
+        report.errors,
+        !report.findings.is_empty(),
+        &summary_line(report),
+        options,
+    ));
+    buf
 }
 
 /// `Found 7 findings (1 critical, ...) in 12 files; 1 error` or
 /// `No findings in 12 files`.
 pub(crate) fn summary_line(report: &Report) -> String {
-    let files = plural(report.files_scanned, "file", "files");
-    let mut line = if report.findings.is_empty() {
+    summary_text(
+        report.findings.len(),
+        report.counts_by_severity(),
+        report.files_scanned,
+        report.errors.len(),
+    )
+}
+
+/// The summary line from counts (shared by the streaming writer).
+pub(crate) fn summary_text(
+    findings: usize,
+    counts: [usize; 5],
+    files: usize,
+    errors: usize,
+) -> String {
+    let files = plural(files, "file", "files");
+    let mut line = if findings == 0 {
         format!("No findings in {files}")
     } else {
-        let counts = report.counts_by_severity();
         let by_severity: Vec<String> = Severity::ALL
             .iter()
             .map(|sev| format!("{} {}", counts[severity_rank(*sev)], sev.as_str()))
             .collect();
         format!(
             "Found {} ({}) in {files}",
-            plural(report.findings.len(), "finding", "findings"),
+            plural(findings, "finding", "findings"),
             by_severity.join(", ")
         )
     };
-    if !report.errors.is_empty() {
+    if errors > 0 {
         line.push_str("; ");
-        line.push_str(&plural(report.errors.len(), "error", "errors"));
+        line.push_str(&plural(errors, "error", "errors"));
     }
     line
+}
+
+/// Renders findings (no errors, no summary) for the streaming writer.
+pub(crate) fn render_findings(findings: &[Finding], options: &TextOptions) -> String {
+    let mut r = Renderer {
+        buf: String::new(),
+        color: options.color,
+    };
+    for finding in findings {
+        r.finding(finding, options.show_source);
+        if options.show_source {
+            r.buf.push('\n');
+        }
+    }
+    r.buf
+}
+
+/// Renders the tail of a text report: errors then the summary line.
+pub(crate) fn render_tail(
+    errors: &[ScanError],
+    any_findings: bool,
+    summary: &str,
+    options: &TextOptions,
+) -> String {
+    let mut r = Renderer {
+        buf: String::new(),
+        color: options.color,
+    };
+    if !options.show_source && any_findings {
+        r.buf.push('\n');
+    }
+    for error in errors {
+        let path = r.paint(BOLD, &sanitize(&error.path));
+        let label = r.paint(ERROR, "error");
+        let line = format!("{path}: {label}: {}\n", sanitize(&error.message));
+        r.buf.push_str(&line);
+    }
+    if !errors.is_empty() {
+        r.buf.push('\n');
+    }
+    let summary = r.paint(BOLD, summary);
+    r.buf.push_str(&summary);
+    r.buf.push('\n');
+    r.buf
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -176,7 +176,9 @@ pub fn is_secret_name(name: &str) -> bool {
     if parts.is_empty() {
         return false;
     }
-    const NOT_SECRET_SUFFIX: [&str; 30] = [
+    // Settings about a secret rather than the secret: `PASSWORD_MIN_LENGTH`,
+    // `POSTGRES_HOST_AUTH_METHOD`, `TOKEN_EXPIRY_SECONDS`, `API_KEY_HEADER` ...
+    const NOT_SECRET_SUFFIX: &[&str] = &[
         "FILE",
         "PATH",
         "DIR",
@@ -207,6 +209,13 @@ pub fn is_secret_name(name: &str) -> bool {
         "TIMEOUT",
         "EXPIRY",
         "ALGORITHM",
+        "METHOD",
+        "ENDPOINT",
+        "HEADER",
+        "PREFIX",
+        "SECONDS",
+        "LIFETIME",
+        "EXPIRATION",
     ];
     const NOT_SECRET_EXACT: [&str; 12] = [
         "GPG_KEY",
@@ -258,6 +267,15 @@ pub fn is_secret_name(name: &str) -> bool {
     if parts.iter().any(|p| SECRET_WORDS.contains(p)) {
         // `PWD` alone is the working directory.
         return !(parts == ["PWD"] || parts == ["OLDPWD"]);
+    }
+    // Words run together: `PGPASSWORD`, `NGROK_AUTHTOKEN`, `CLIENTSECRET`.
+    const SECRET_ENDINGS: [&str; 5] = ["PASSWORD", "PASSWD", "TOKEN", "SECRET", "APIKEY"];
+    if parts.iter().any(|p| {
+        SECRET_ENDINGS
+            .iter()
+            .any(|e| p.len() > e.len() && p.ends_with(e))
+    }) {
+        return true;
     }
     const SECRET_PHRASES: [&str; 8] = [
         "API_KEY",
@@ -320,6 +338,8 @@ mod tests {
             "SECRET",
             "MYSQL_ROOT_PASSWORD",
             "client-secret",
+            "PGPASSWORD",
+            "NGROK_AUTHTOKEN",
         ] {
             assert!(is_secret_name(n), "{n}");
         }
@@ -336,6 +356,8 @@ mod tests {
             "SECRET_PATH",
             "PUBLIC_KEY",
             "HOST",
+            "POSTGRES_HOST_AUTH_METHOD",
+            "JWT_TOKEN_LIFETIME",
         ] {
             assert!(!is_secret_name(n), "{n}");
         }

@@ -11,6 +11,8 @@
 //! For fixable rules, every case's fixes are applied until nothing changes; the
 //! result must parse without new errors and the rule must no longer fire.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use hullguard_diagnostics::SourceFile;
 use hullguard_dockerfile::parse;
 use hullguard_rules::{all_rules, apply_fixes, check_dockerfile, CheckOptions};

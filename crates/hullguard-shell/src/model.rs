@@ -45,7 +45,10 @@ pub struct SimpleCommand {
     pub pipeline: Option<(usize, usize)>,
     /// Enclosing contexts, outermost first.
     pub context: Vec<Context>,
-    /// The operator that connects this command to the previous one in its list.
+    /// The operator that connects this command to the previous one in its list: set on the
+    /// first command of each list element (`b` in `a && b | c`; `c` follows a pipe and has
+    /// `None`), and for a compound element (`a && { b; c; }`, `a; for ..`) on the first
+    /// command it runs.
     pub after: Option<ListOp>,
 }
 
@@ -115,7 +118,8 @@ pub struct Pipeline {
     /// `! a | b`
     pub negated: bool,
     /// For each stage, the indexes (into `Script::commands`) of the simple commands lexically
-    /// inside it; a stage can be a subshell, group or loop holding several.
+    /// inside it; a stage can be a subshell, group or loop holding several, and commands in
+    /// substitutions or `sh -c` strings of the stage are included (check their `context`).
     pub stages: Vec<Vec<usize>>,
 }
 

@@ -28,9 +28,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe: for local non-archive sources `COPY` and `ADD` behave the same. The fix is
-    /// not offered when `ADD`-only flags (`--checksum`, `--keep-git-dir`, `--unpack`)
-    /// are present.
+    /// Safe: for local non-archive sources `COPY` and `ADD` behave the same. Unsafe
+    /// when a source is a glob (it may match an archive that `ADD` would unpack). The
+    /// fix is not offered when `ADD`-only flags (`--checksum`, `--keep-git-dir`,
+    /// `--unpack`) are present.
     ///
     /// ## References
     /// - CIS Docker Benchmark v1.8.0, 4.9
@@ -109,13 +110,17 @@ impl DockerfileRule for AddInsteadOfCopy {
             } else {
                 "COPY"
             };
-            f.set_fix(Fix::safe(
-                "Replace `ADD` with `COPY`",
-                vec![Edit {
-                    span: cx.inst.keyword_span,
-                    replacement: replacement.into(),
-                }],
-            ));
+            let edits = vec![Edit {
+                span: cx.inst.keyword_span,
+                replacement: replacement.into(),
+            }];
+            // A glob may match an archive today or tomorrow, which ADD would unpack.
+            let glob = sources.iter().any(|s| s.text.contains(['*', '?', '[']));
+            f.set_fix(if glob {
+                Fix::unsafe_("Replace `ADD` with `COPY`", edits)
+            } else {
+                Fix::safe("Replace `ADD` with `COPY`", edits)
+            });
         }
     }
 }

@@ -9,7 +9,8 @@ use hullguard_dockerfile::{Args, Keyword};
 declare_rule! {
     /// ## What it does
     /// Checks `ADD` instructions that download an `http(s)` URL without
-    /// `--checksum=sha256:...`.
+    /// `--checksum=sha256:...`. Git repositories (`.git`, `.git#ref`, `.git?ref=`)
+    /// are fetched by ref and not reported.
     ///
     /// ## Why is this bad?
     /// The content behind a URL can change or be replaced by an attacker (a
@@ -63,6 +64,7 @@ impl DockerfileRule for AddRemoteWithoutChecksum {
                 && (l.starts_with("http://") || l.starts_with("https://"))
                 && !l.ends_with(".git")
                 && !l.contains(".git#")
+                && !l.contains(".git?")
             {
                 let plain = if l.starts_with("http://") {
                     " over plain http"

@@ -1,12 +1,14 @@
 //! DF039: `cd` used to change the working directory for the whole step.
 
+use super::util::under;
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
 use hullguard_diagnostics::RuleInfo;
 
 declare_rule! {
     /// ## What it does
-    /// Notes a `RUN` that starts with `cd <dir>` (`RUN cd /app && make`).
+    /// Notes a `RUN` that starts with `cd <dir>` (`RUN cd /app && make`), unless the
+    /// directory is a throw-away one (`cd "$(mktemp -d)"`, `cd /tmp`).
     ///
     /// ## Why is this bad?
     /// The directory change lasts only for that step, which is easy to forget when
@@ -49,7 +51,18 @@ impl DockerfileRule for CdInsteadOfWorkdir {
         let Some(first) = rs.script.commands.first() else {
             return;
         };
-        if first.name() == Some("cd") && first.context.is_empty() && rs.script.commands.len() > 1 {
+        // A throw-away directory (`cd "$(mktemp -d)"`, `cd /tmp`) is not one a
+        // WORKDIR should name.
+        let scratch = first.args().first().is_some_and(|w| {
+            w.has_substitution
+                || w.value()
+                    .is_some_and(|v| under(v, "/tmp") || under(v, "/var/tmp"))
+        });
+        if first.name() == Some("cd")
+            && first.context.is_empty()
+            && rs.script.commands.len() > 1
+            && !scratch
+        {
             sink.report(
                 &CD_INSTEAD_OF_WORKDIR,
                 rs.map.span(first.span),

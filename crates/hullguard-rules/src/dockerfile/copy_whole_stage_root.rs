@@ -8,8 +8,10 @@ use hullguard_dockerfile::{Args, Keyword};
 
 declare_rule! {
     /// ## What it does
-    /// Finds `COPY --from=<stage or image> / <dest>`: the whole root filesystem of a
-    /// build stage (or image) copied into this one.
+    /// Finds `COPY --from=<stage or image> / <dest>` (also `.`, `/*`, since `--from`
+    /// sources are relative to the stage root): the whole root filesystem of a build
+    /// stage (or image) copied into this one. Stages built `FROM scratch` hold only
+    /// what was copied into them and are not reported.
     ///
     /// ## Why is this bad?
     /// Multi-stage builds exist to leave the build toolchain, caches, credentials used
@@ -57,9 +59,26 @@ impl DockerfileRule for CopyWholeStageRoot {
         let Args::Paths { sources, .. } = &cx.inst.args else {
             return;
         };
+        // A stage that starts from scratch holds only what was copied into it.
+        if let (Some(stage), Some(v)) = (cx.stage, from.value.as_deref()) {
+            let v = cx.scope.expand(v).value;
+            let mut cur = cx.model.stage_ref(&v, stage.index);
+            while let Some(i) = cur {
+                let st = &cx.model.stages[i];
+                if st.scratch {
+                    return;
+                }
+                cur = st.parent;
+            }
+        }
         for s in sources {
-            let v = cx.scope.expand(&s.text).value;
-            if v.starts_with('/') && norm_path(&v) == "/" || v == "/*" {
+            let e = cx.scope.expand(&s.text);
+            let Some(v) = e.resolved() else { continue };
+            // `--from` sources are relative to the root of the stage: `.` is `/`.
+            let whole = !v.is_empty()
+                && (norm_path(v) == "/"
+                    || v.trim_start_matches("./").trim_start_matches('/') == "*");
+            if whole {
                 sink.report(
                     &COPY_WHOLE_STAGE_ROOT,
                     s.span,

@@ -56,7 +56,12 @@ impl DockerfileRule for DeprecatedMaintainer {
             cx.inst.keyword_span,
             "MAINTAINER is deprecated",
         );
-        let value = w.text.trim().trim_matches('"');
+        let value = w.text.trim();
+        // `MAINTAINER "a b"` keeps only what is inside a pair of enclosing quotes.
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(value);
         if !value.is_empty() && cx.inst.line.is_contiguous() && !cx.onbuild {
             let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
             f.set_fix(Fix::safe(

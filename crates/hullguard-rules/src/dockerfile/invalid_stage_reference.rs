@@ -9,14 +9,17 @@ declare_rule! {
     /// ## What it does
     /// Finds stage references that go wrong: two stages with the same name,
     /// `COPY --from=<name>` or `RUN --mount=from=<name>` where `<name>` is not a stage
-    /// defined earlier in the file (a later stage, or a typo), a numeric `--from` that
-    /// is not an earlier stage, and `FROM <name>` naming a stage defined later.
+    /// defined earlier in the file but a later stage or a near miss of a stage name
+    /// (`bulider` for `builder`), a numeric `--from` that is not an earlier stage, and
+    /// `FROM <name>` naming a stage defined later. A name unrelated to every stage
+    /// (`COPY --from=composer ...`) is an image used on purpose and is not reported.
     ///
     /// ## Why is this bad?
     /// A name that is not an earlier stage is treated as an **image** and pulled from
-    /// Docker Hub: `COPY --from=bulider /app /app` copies from whatever image
-    /// `docker.io/library/bulider` is — anyone can publish one. At best the build
-    /// fails; at worst it takes files from an attacker.
+    /// a registry: `COPY --from=bulider /app /app` copies from whatever image
+    /// `docker.io/library/bulider` is, and a later stage's name silently means an
+    /// image instead of the stage. At best the build fails; at worst it takes files
+    /// from an image nobody reviewed.
     ///
     /// ## Example
     /// ```dockerfile
@@ -47,6 +50,26 @@ pub struct InvalidStageReference;
 /// Whether a `--from` value looks like a stage name rather than an image reference.
 fn looks_like_stage(v: &str) -> bool {
     !v.contains(['/', ':', '@', '.'])
+}
+
+/// Whether `a` and `b` are within a typo of each other: an edit distance of 1 for
+/// short names, 2 for longer ones (transposed letters count as 2).
+fn similar(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let limit = if a.len().min(b.len()) <= 4 { 1 } else { 2 };
+    if a.len().abs_diff(b.len()) > limit {
+        return false;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= limit
 }
 
 impl DockerfileRule for InvalidStageReference {
@@ -80,7 +103,7 @@ impl DockerfileRule for InvalidStageReference {
                 if let Some(v) = stage.base.resolved() {
                     let l = v.to_ascii_lowercase();
                     if stage.parent.is_none()
-                        && cx.model.stages[stage.index..]
+                        && cx.model.stages[stage.index + 1..]
                             .iter()
                             .any(|s| s.name.as_deref() == Some(l.as_str()))
                     {
@@ -114,15 +137,18 @@ impl DockerfileRule for InvalidStageReference {
                     format!("`--from={v}` is not an earlier stage index"),
                 );
             } else if looks_like_stage(v) {
-                let later = cx
-                    .model
-                    .stages
-                    .iter()
-                    .any(|s| s.name.as_deref() == Some(v.to_ascii_lowercase().as_str()));
-                let why = if later {
-                    "is defined later"
+                let l = v.to_ascii_lowercase();
+                let names = || cx.model.stages.iter().filter_map(|s| s.name.as_deref());
+                let why = if stage.name.as_deref() == Some(l.as_str()) {
+                    "is this stage itself".to_string()
+                } else if names().any(|n| n == l) {
+                    "is defined later".to_string()
+                } else if let Some(n) = names().find(|n| similar(n, &l)) {
+                    format!("is not a stage of this file (did you mean `{n}`?)")
                 } else {
-                    "is not a stage of this file"
+                    // Unrelated to every stage name: an image used on purpose
+                    // (`COPY --from=composer ...`).
+                    continue;
                 };
                 sink.report(
                     &INVALID_STAGE_REFERENCE,

@@ -1,5 +1,6 @@
 //! DF024: a package index update alone in its RUN.
 
+use super::util::subcommand;
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
 use hullguard_diagnostics::RuleInfo;
@@ -79,9 +80,9 @@ impl DockerfileRule for LonePackageUpdate {
         let updates: Vec<_> = cx
             .cmds
             .iter()
-            .filter(|c| is_update(&c.name, c.subcommand()))
+            .filter(|c| is_update(&c.name, subcommand(c)))
             .collect();
-        if updates.is_empty() || cx.cmds.iter().any(|c| is_install(&c.name, c.subcommand())) {
+        if updates.is_empty() || cx.cmds.iter().any(|c| is_install(&c.name, subcommand(c))) {
             return;
         }
         for c in updates {
@@ -91,7 +92,7 @@ impl DockerfileRule for LonePackageUpdate {
                 format!(
                     "`{} {}` is alone in its RUN; its cached layer goes stale",
                     c.name,
-                    c.subcommand().unwrap_or("")
+                    subcommand(c).unwrap_or("")
                 ),
             )
             .set_help("update and install in the same RUN");

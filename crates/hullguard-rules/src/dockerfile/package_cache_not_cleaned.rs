@@ -1,6 +1,6 @@
 //! DF036: package manager caches left in the image.
 
-use super::util::install_operands;
+use super::util::{install_operands, subcommand};
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
 use hullguard_diagnostics::RuleInfo;
@@ -9,7 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Finds installs that leave the package manager's cache in the layer:
     /// `apt-get install` without `rm -rf /var/lib/apt/lists/*` in the same `RUN`,
-    /// `apk add` without `--no-cache`, `pip install` without `--no-cache-dir`,
+    /// `apk add` without `--no-cache`, `pip install` without `--no-cache-dir` (`uv pip
+    /// install` without `--no-cache`),
     /// `yum`/`dnf install` without `clean all`. Steps with a cache mount
     /// (`RUN --mount=type=cache`) are not reported.
     ///
@@ -63,7 +64,7 @@ impl DockerfileRule for PackageCacheNotCleaned {
         let cleans = |name: &str| {
             cx.cmds
                 .iter()
-                .any(|c| c.name == name && c.subcommand() == Some("clean"))
+                .any(|c| c.name == name && subcommand(c) == Some("clean"))
         };
         for c in cx.cmds {
             let Some((mgr, _)) = install_operands(c) else {
@@ -76,6 +77,9 @@ impl DockerfileRule for PackageCacheNotCleaned {
                 "apk" if !c.has_flag(&["--no-cache"]) && !removes("/var/cache/apk") => {
                     Some("`apk add` without `--no-cache` leaves the index in the layer")
                 }
+                "pip" if c.name == "uv" => (!c.has_flag(&["--no-cache", "-n"])
+                    && cx.scope.lookup("UV_NO_CACHE").is_none())
+                .then_some("`uv pip install` without `--no-cache` leaves its cache in the layer"),
                 "pip"
                     if !c.has_flag(&["--no-cache-dir"])
                         && cx.scope.lookup("PIP_NO_CACHE_DIR").is_none() =>

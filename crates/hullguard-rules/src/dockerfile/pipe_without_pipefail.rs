@@ -3,12 +3,15 @@
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
 use hullguard_diagnostics::RuleInfo;
-use hullguard_shell::Script;
+use hullguard_dockerfile::CommandForm;
+use hullguard_shell::{Context, Script};
 
 declare_rule! {
     /// ## What it does
     /// Finds `RUN` steps with a pipeline (`a | b`) when neither the `SHELL` is started
-    /// with `-o pipefail` nor the script runs `set -o pipefail` before the pipe.
+    /// with `-o pipefail` (`-eo pipefail`) nor the script runs `set -o pipefail`
+    /// before the pipe. Pipes fed only by commands that cannot fail (`echo`,
+    /// `printf`, `yes`) are not reported. One finding per `RUN`.
     ///
     /// ## Why is this bad?
     /// A pipeline's status is the status of its last command: `curl ... | tar xz`
@@ -54,13 +57,33 @@ fn pipefail_at(s: &Script) -> Option<usize> {
     })
 }
 
+/// Whether a `SHELL` argv starts the shell with pipefail: `-o pipefail`,
+/// `-eo pipefail`, `-opipefail`.
+fn shell_has_pipefail(argv: &[String]) -> bool {
+    argv.windows(2).any(|w| {
+        w[0].starts_with('-')
+            && !w[0].starts_with("--")
+            && w[0].ends_with('o')
+            && w[1] == "pipefail"
+    }) || argv.iter().any(|a| a == "-opipefail")
+}
+
+/// Commands that cannot fail in a way that matters (`echo "$SUM  f" | sha256sum -c`):
+/// a pipe fed only by them loses nothing without pipefail.
+fn cannot_fail(c: &hullguard_shell::SimpleCommand) -> bool {
+    matches!(c.name(), Some("echo" | "printf" | "yes" | "true" | ":"))
+}
+
 impl DockerfileRule for PipeWithoutPipefail {
     fn info(&self) -> &'static RuleInfo {
         &PIPE_WITHOUT_PIPEFAIL
     }
 
     fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
-        if cx.scope.shell_pipefail() {
+        // `SHELL` applies to the shell form (and its heredocs), not to an exec-form
+        // `["sh", "-c", "a | b"]`.
+        let shell_form = matches!(cx.inst.command(), Some(CommandForm::Shell(_)));
+        if shell_form && cx.scope.shell.as_deref().is_some_and(shell_has_pipefail) {
             return;
         }
         for rs in cx.scripts {
@@ -68,7 +91,23 @@ impl DockerfileRule for PipeWithoutPipefail {
             let on = pipefail_at(s);
             let unprotected = s.pipelines.iter().find(|p| {
                 let first = p.stages.iter().flatten().copied().min().unwrap_or(0);
-                on.is_none_or(|o| o > first)
+                let producers = &p.stages[..p.stages.len().saturating_sub(1)];
+                let trivial = producers
+                    .iter()
+                    .flatten()
+                    .all(|&i| s.commands.get(i).is_some_and(cannot_fail));
+                // `bash -o pipefail -c 'a | b'`: the string's shell has pipefail.
+                let in_pipefail_shell = s.commands.get(first).is_some_and(|c| {
+                    c.context.iter().any(|ctx| match ctx {
+                        Context::ShellString { owner } => s.commands.get(*owner).is_some_and(|o| {
+                            let argv: Vec<String> =
+                                o.args().iter().map(|w| w.lossy.clone()).collect();
+                            shell_has_pipefail(&argv)
+                        }),
+                        _ => false,
+                    })
+                });
+                !trivial && !in_pipefail_shell && on.is_none_or(|o| o > first)
             });
             if let Some(p) = unprotected {
                 sink.report(&PIPE_WITHOUT_PIPEFAIL, rs.map.span(p.span), "a failure before the last command of this pipe is ignored")

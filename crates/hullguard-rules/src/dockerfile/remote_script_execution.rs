@@ -12,9 +12,15 @@ declare_rule! {
     ///   `curl URL | python3 -`, also through `tee` and other stages;
     /// - substituted into one: `sh -c "$(curl -fsSL URL)"`, `eval "$(wget -O- URL)"`,
     ///   `bash <(curl -s URL)`, `. <(wget -O- URL)`, `python3 -c "$(curl URL)"`;
-    /// - downloaded to a file that the same `RUN` then executes (`curl -o i.sh URL &&
-    ///   sh i.sh`) with no checksum or signature check (`sha256sum -c`, `gpg --verify`,
-    ///   `cosign verify-blob`, `minisign -V` ...) in between.
+    /// - downloaded to a file (`curl -o`, `curl -O`, `curl URL > f`, `wget`, `wget -O`)
+    ///   that the same `RUN` then executes (`curl -o i.sh URL && sh i.sh`) with no
+    ///   checksum or signature check (`sha256sum -c`, `gpg --verify`, `cosign
+    ///   verify-blob`, `minisign -V` ...) in between; importing or de-armouring a key
+    ///   is not a check.
+    ///
+    /// A download passed as data to a program (`bash install.sh "$(curl URL)"`,
+    /// `VERSION=$(curl URL)`) or piped into one that does not run it (`tar`, `gpg
+    /// --dearmor`, `jq`, `python3 -m json.tool`) is not reported.
     ///
     /// The analysis uses a real shell parser, so quoting, `sudo`/`env` wrappers,
     /// subshells, `sh -c '...'` strings and heredoc scripts are understood.
@@ -53,22 +59,27 @@ declare_rule! {
 pub struct RemoteScriptExecution;
 
 const DOWNLOADERS: [&str; 6] = ["curl", "wget", "fetch", "aria2c", "http", "httpie"];
-const VERIFIERS: [&str; 14] = [
-    "sha256sum",
-    "sha512sum",
-    "sha384sum",
-    "sha224sum",
-    "sha1sum",
-    "shasum",
-    "md5sum",
-    "b2sum",
-    "gpg",
-    "gpgv",
-    "cosign",
-    "minisign",
-    "signify",
-    "rpm",
-];
+/// Whether a command checks a file's checksum or signature. Checksum tools count
+/// whatever their arguments (`sha256sum f | grep -q <sum>` compares too); signature
+/// tools only when verifying (`gpg --import` or `--dearmor` verifies nothing).
+fn verifies(c: &SimpleCommand) -> bool {
+    let Some((n, args)) = c.unwrapped() else {
+        return false;
+    };
+    let has = |flags: &[&str]| args.iter().any(|a| flags.contains(&a.lossy.as_str()));
+    match n {
+        "sha256sum" | "sha512sum" | "sha384sum" | "sha224sum" | "sha1sum" | "shasum" | "md5sum"
+        | "b2sum" | "gpgv" | "gpgv2" => true,
+        "gpg" | "gpg2" => has(&["--verify", "--verify-files"]),
+        "cosign" => args.first().is_some_and(|a| a.lossy.starts_with("verify")),
+        "minisign" | "signify" => has(&["-V", "-C"]),
+        "rpm" => has(&["-K", "--checksig"]),
+        "openssl" => args
+            .first()
+            .is_some_and(|a| matches!(a.lossy.as_str(), "dgst" | "sha256" | "sha512")),
+        _ => false,
+    }
+}
 
 fn is_downloader(c: &SimpleCommand) -> bool {
     c.unwrapped().is_some_and(|(n, _)| DOWNLOADERS.contains(&n))
@@ -167,13 +178,94 @@ fn output_file(c: &SimpleCommand) -> Option<String> {
             return (f != "-").then(|| f.to_string());
         }
         if name == "curl" && v.starts_with("-o") && v.len() > 2 && !v.starts_with("--") {
-            return Some(v[2..].to_string());
+            return Some(v[2..].to_string()).filter(|f| f != "-");
         }
         if name == "wget" && v.starts_with("-O") && v.len() > 2 {
             return Some(v[2..].to_string()).filter(|f| f != "-");
         }
     }
     None
+}
+
+/// The file a download is saved to: [`output_file`], a redirection of its output
+/// (`curl URL > f`), or the last path segment of the URL for `curl -O` /
+/// `--remote-name` and for `wget` without `-O`.
+fn saved_file(c: &SimpleCommand) -> Option<String> {
+    if let Some(f) = output_file(c) {
+        return Some(f);
+    }
+    let redirected = c.redirects.iter().find_map(|r| {
+        matches!(r.op.as_str(), ">" | ">>" | "1>" | "1>>" | ">|")
+            .then(|| r.target.as_ref().map(|t| t.lossy.clone()))
+            .flatten()
+    });
+    if let Some(f) = redirected {
+        return Some(f);
+    }
+    let (name, args) = c.unwrapped()?;
+    let short_has = |v: &str, letter: char| {
+        v.starts_with('-') && !v.starts_with("--") && v[1..].contains(letter)
+    };
+    let remote_name = match name {
+        "curl" => args.iter().any(|a| {
+            let v = a.lossy.as_str();
+            matches!(v, "--remote-name" | "--remote-name-all") || short_has(v, 'O')
+        }),
+        "wget" => !args.iter().any(|a| {
+            let v = a.lossy.as_str();
+            v.starts_with("--output-document") || short_has(v, 'O')
+        }),
+        _ => false,
+    };
+    if !remote_name {
+        return None;
+    }
+    let url = args.iter().find(|a| a.lossy.contains("://"))?;
+    let path = url.lossy.split(['?', '#']).next().unwrap_or("");
+    let base = path.rsplit('/').next().unwrap_or("");
+    (!base.is_empty() && !path.ends_with("://")).then(|| base.to_string())
+}
+
+/// Whether the word `k` of `owner` (which holds a substitution) is the program the
+/// interpreter runs: the code of `-c`/`-e`, the script operand (`bash <(curl ..)`),
+/// the file of `.`/`source`, or anything given to `eval`. `bash script.sh "$(curl
+/// ..)"` only passes data.
+fn substitution_is_program(owner: &SimpleCommand, k: usize) -> bool {
+    let Some((name, args)) = owner.unwrapped() else {
+        return false;
+    };
+    let Some(k) = k.checked_sub(owner.words.len() - args.len()) else {
+        return false;
+    };
+    match name {
+        "eval" => return true,
+        "." | "source" => return k == 0,
+        _ => {}
+    }
+    for (i, a) in args.iter().enumerate() {
+        let v = a.lossy.as_str();
+        if v == "--" {
+            continue;
+        }
+        if v.starts_with('-') && v.len() > 1 {
+            let flags = v.trim_start_matches('-');
+            if !v.starts_with("--") {
+                if flags.ends_with('c') || flags.ends_with('e') && !is_shell(name) {
+                    return i + 1 == k;
+                }
+                if is_shell(name) && flags.contains('s') {
+                    // The program comes from stdin; the rest are its arguments.
+                    return false;
+                }
+            }
+            if i == k {
+                return false;
+            }
+            continue;
+        }
+        return i == k;
+    }
+    false
 }
 
 fn check_script(cx: &InstCtx, sink: &mut Sink, s: &Script, map: &crate::cmd::Mapping) {
@@ -224,7 +316,11 @@ fn check_script(cx: &InstCtx, sink: &mut Sink, s: &Script, map: &crate::cmd::Map
             let Some(oc) = s.commands.get(owner) else {
                 continue;
             };
-            if runs_code(oc) {
+            let word = oc
+                .words
+                .iter()
+                .position(|w| w.span.start <= c.span.start && c.span.end <= w.span.end);
+            if runs_code(oc) && word.is_some_and(|k| substitution_is_program(oc, k)) {
                 let n = oc.unwrapped().map_or("an interpreter", |(n, _)| n);
                 reported[i] = true;
                 report(cx, sink, map, c, &format!("{how} `{n}`"));
@@ -237,20 +333,18 @@ fn check_script(cx: &InstCtx, sink: &mut Sink, s: &Script, map: &crate::cmd::Map
         if reported[i] || !is_downloader(c) {
             continue;
         }
-        let Some(file) = output_file(c) else { continue };
+        let Some(file) = saved_file(c) else { continue };
         let base = file.rsplit('/').next().unwrap_or(&file).to_string();
         let mut verified = false;
         for later in &s.commands[i + 1..] {
-            let Some((n, args)) = later.unwrapped() else {
+            let Some((_, args)) = later.unwrapped() else {
                 continue;
             };
-            if VERIFIERS.contains(&n)
-                || (n == "openssl" && args.first().is_some_and(|a| a.lossy == "dgst"))
-            {
+            if verifies(later) {
                 verified = true;
             }
             let mentions = |v: &str| {
-                v == file || (!base.is_empty() && (v == base || v == format!("./{base}")))
+                v == file || (!base.is_empty() && (v == base || v.ends_with(&format!("/{base}"))))
             };
             let executes = (runs_code(later)
                 && args

@@ -86,10 +86,14 @@ impl DockerfileRule for RootUser {
             Some((exp, idx)) => {
                 let span = cx.df.instructions[*idx].span;
                 let inherited = *idx < cx.stage.from;
-                let via = if inherited {
-                    " (inherited from an earlier stage)"
-                } else {
-                    ""
+                let raw = match &cx.df.instructions[*idx].args {
+                    hullguard_dockerfile::Args::Single(w) => w.text.trim().to_string(),
+                    _ => String::new(),
+                };
+                let via = match (inherited, !raw.is_empty() && raw != exp.value) {
+                    (true, _) => " (inherited from an earlier stage)".to_string(),
+                    (false, true) => format!(" (`{raw}`)"),
+                    (false, false) => String::new(),
                 };
                 if exp.is_resolved() {
                     if is_root(&exp.value) {

@@ -10,11 +10,13 @@ declare_rule! {
     /// ## What it does
     /// Checks `ARG` and `ENV` (and `ONBUILD` forms of them) for variables whose name
     /// says they hold a secret (`*_PASSWORD`, `*_TOKEN`, `API_KEY`, `*_SECRET` ...)
-    /// and that are given a literal value. A secret-named `ARG` without a default is
-    /// reported at a lower severity: its value, passed with `--build-arg`, is still
-    /// recorded in the image. Well-known non-secrets are left alone: `GPG_KEY`
-    /// fingerprints, `PASSWORD_MIN_LENGTH`, `*_FILE` paths, values that reference
-    /// another variable.
+    /// and that are given a literal value. A secret-named `ARG` without a default (or
+    /// with an empty one) is reported at a lower severity: its value, passed with `--build-arg`, is still
+    /// recorded in the image. Names written as one word (`PGPASSWORD`,
+    /// `NGROK_AUTHTOKEN`) count too. Well-known non-secrets are left alone: `GPG_KEY`
+    /// fingerprints, settings about a secret (`PASSWORD_MIN_LENGTH`,
+    /// `POSTGRES_HOST_AUTH_METHOD`, `TOKEN_TTL`), `*_FILE` paths, values that
+    /// reference another variable.
     ///
     /// ## Why is this bad?
     /// `ENV` values are stored in the image configuration and visible to anyone who
@@ -69,6 +71,16 @@ impl DockerfileRule for SecretEnv {
                 continue;
             }
             match &kv.value {
+                // `ARG TOKEN=""` is `ARG TOKEN`: the value comes from `--build-arg`.
+                Some(v) if kind == "ARG" && v.text.trim_matches(['"', '\'']).is_empty() => {
+                    sink.report(
+                        &SECRET_ENV,
+                        kv.span,
+                        format!("build argument `{name}` looks like a secret; its value is recorded in the image history"),
+                    )
+                    .set_severity(Severity::Medium)
+                    .set_help("use `RUN --mount=type=secret,id=...` instead of a build argument");
+                }
                 Some(v) => {
                     let raw = v.text.trim_matches(['"', '\'']);
                     if is_placeholder(raw) {

@@ -12,7 +12,11 @@ declare_rule! {
     /// `*.pem`, `*.p12`, `*.pfx`, `*.jks`), `.env` files, package-manager and tool
     /// credentials (`.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`,
     /// `.docker/config.json`, `.aws/credentials`, `.kube/config`), cloud service
-    /// account files (`credentials.json`, `service-account*.json`), `.htpasswd`.
+    /// account files (`credentials.json`, `service-account*.json`), `.htpasswd`,
+    /// also through a glob that starts with such a name (`.env*`, `id_rsa*`).
+    /// Public material is told apart by its name: CA certificates and chains
+    /// (`ca-bundle.pem`, `fullchain.pem`, `truststore.jks`) and public or GPG keys
+    /// (`repo.gpg.key`, `*.pub`) are not reported.
     /// Copies from another build stage are not checked (the file never left the build).
     ///
     /// ## Why is this bad?
@@ -51,6 +55,13 @@ pub struct SecretFileCopied;
 pub(crate) fn secret_file(path: &str) -> Option<&'static str> {
     let p = path.trim_end_matches('/').to_ascii_lowercase();
     let base = p.rsplit('/').next().unwrap_or(&p);
+    // `COPY .env* ./` and `COPY id_rsa* ...` copy the file the glob starts with.
+    let glob_prefix = base
+        .strip_suffix('*')
+        .filter(|b| !b.is_empty() && !b.contains(['*', '?', '[']));
+    if let Some(kind) = glob_prefix.and_then(secret_file) {
+        return Some(kind);
+    }
     if base.ends_with(".pub")
         || base.ends_with(".example")
         || base.ends_with(".sample")
@@ -94,6 +105,39 @@ pub(crate) fn secret_file(path: &str) -> Option<&'static str> {
         || base.starts_with("serviceaccount") && base.ends_with(".json")
     {
         return Some("service account key");
+    }
+    // Key material is told apart from public files by the words of the name:
+    // `privkey.pem` is a key, `ca-bundle.pem` a certificate, `repo.gpg.key` a
+    // public signing key, `truststore.jks` public CA certificates.
+    let words: Vec<&str> = base
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    let named_private = has(&["private", "privkey", "priv", "secret"]);
+    let keyish = named_private || has(&["key"]);
+    let public = has(&["pub", "public", "gpg", "pgp", "asc", "armor", "keyring"]);
+    let certificate = has(&[
+        "ca",
+        "cacert",
+        "cacerts",
+        "cert",
+        "certs",
+        "certificate",
+        "chain",
+        "fullchain",
+        "bundle",
+        "root",
+        "intermediate",
+        "trust",
+        "truststore",
+    ]);
+    let ext_in = |exts: &[&str]| exts.iter().any(|e| base.ends_with(e));
+    if public && !named_private && ext_in(&[".key", ".pem"]) {
+        return None;
+    }
+    if certificate && !keyish && ext_in(&[".pem", ".jks", ".p12", ".pfx", ".keystore"]) {
+        return None;
     }
     for (ext, kind) in [
         (".key", "private key"),

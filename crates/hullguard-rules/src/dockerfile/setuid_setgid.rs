@@ -1,6 +1,7 @@
 //! DF019: setuid or setgid bits added.
 
-use super::world_writable_permissions::{chmod_mode, mode_effect};
+use super::util::norm_path;
+use super::world_writable_permissions::{copy_chmod, mode_changes};
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
 use hullguard_diagnostics::RuleInfo;
@@ -9,7 +10,11 @@ use hullguard_dockerfile::Keyword;
 declare_rule! {
     /// ## What it does
     /// Finds setuid or setgid bits being added at build time: `chmod u+s`, `g+s`,
-    /// `+s`, `4755`, `2755`, `6755`, and `COPY`/`ADD --chmod=4755`.
+    /// `+s`, `4755`, `2755`, `6755` (also through `find ... -exec chmod`),
+    /// `install -m 4755`, and `COPY`/`ADD --chmod=4755`. Modes in `ARG`/`ENV`
+    /// variables are resolved. Setgid on directories the step creates (`mkdir -m
+    /// 2775`, `mkdir -p d && chmod g+s d`, `find -type d -exec chmod g+s`) is not
+    /// reported: it only makes new files inherit the directory's group.
     ///
     /// ## Why is this bad?
     /// A setuid-root binary runs as root whoever starts it: it is a ready-made
@@ -50,6 +55,19 @@ fn what(setuid: bool, setgid: bool) -> &'static str {
     }
 }
 
+/// Paths the step creates as directories (`mkdir X`, `install -d X`).
+fn created_dirs(cx: &InstCtx) -> Vec<String> {
+    cx.cmds
+        .iter()
+        .filter(|c| {
+            c.name == "mkdir" || (c.name == "install" && c.has_flag(&["-d", "--directory"]))
+        })
+        .flat_map(|c| c.args.iter())
+        .filter(|a| a.is_static && !a.value.starts_with('-'))
+        .map(|a| norm_path(&a.value))
+        .collect()
+}
+
 impl DockerfileRule for SetuidSetgid {
     fn info(&self) -> &'static RuleInfo {
         &SETUID_SETGID
@@ -57,33 +75,43 @@ impl DockerfileRule for SetuidSetgid {
 
     fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
         if matches!(cx.inst.keyword, Keyword::Copy | Keyword::Add) {
-            if let Some(f) = cx.inst.flag("chmod") {
-                if let Some(e) = f.value.as_deref().and_then(mode_effect) {
-                    if e.setuid || e.setgid {
-                        sink.report(
-                            &SETUID_SETGID,
-                            f.span,
-                            format!("`--chmod` sets the {} bit", what(e.setuid, e.setgid)),
-                        );
-                    }
+            if let Some((span, _, e)) = copy_chmod(cx.inst, cx.scope) {
+                if e.setuid || e.setgid {
+                    sink.report(
+                        &SETUID_SETGID,
+                        span,
+                        format!("`--chmod` sets the {} bit", what(e.setuid, e.setgid)),
+                    );
                 }
             }
             return;
         }
+        let dirs = created_dirs(cx);
         for c in cx.cmds {
-            if let Some((mode, e)) = chmod_mode(c) {
-                if e.setuid || e.setgid {
-                    sink.report(
-                        &SETUID_SETGID,
-                        mode.span,
-                        format!(
-                            "`chmod {}` sets the {} bit",
-                            mode.value,
-                            what(e.setuid, e.setgid)
-                        ),
-                    )
-                    .set_help("grant a specific capability with `setcap` instead");
+            for m in mode_changes(c, cx.scope) {
+                let e = &m.effect;
+                if !(e.setuid || e.setgid) {
+                    continue;
                 }
+                // setgid on a directory only makes new files inherit its group.
+                let on_dirs = m.dirs_only
+                    || (!m.recursive
+                        && !m.targets.is_empty()
+                        && m.targets.iter().all(|t| dirs.contains(&norm_path(t))));
+                if !e.setuid && on_dirs {
+                    continue;
+                }
+                sink.report(
+                    &SETUID_SETGID,
+                    m.arg.span,
+                    format!(
+                        "`{} {}` sets the {} bit",
+                        m.tool,
+                        m.mode,
+                        what(e.setuid, e.setgid)
+                    ),
+                )
+                .set_help("grant a specific capability with `setcap` instead");
             }
         }
     }

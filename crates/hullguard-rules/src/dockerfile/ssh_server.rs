@@ -1,6 +1,6 @@
 //! DF016: an SSH server in the image.
 
-use super::util::install_operands;
+use super::util::{in_final_image, install_operands};
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
 use hullguard_diagnostics::RuleInfo;
@@ -9,8 +9,10 @@ use hullguard_dockerfile::{Args, CommandForm, Keyword};
 declare_rule! {
     /// ## What it does
     /// Finds an SSH server in the image: `EXPOSE 22`, an SSH server package installed
-    /// (`openssh-server`, `openssh` on Alpine, `dropbear`), or `sshd` started in `RUN`,
-    /// `CMD` or `ENTRYPOINT`.
+    /// (`openssh-server`, `openssh` on Alpine, `dropbear`), or `sshd` started or
+    /// enabled in `RUN` (`service ssh start`, `systemctl enable ssh`), `CMD` or
+    /// `ENTRYPOINT` (also inside an exec-form `sh -c` string). Only stages that end up
+    /// in the built image are checked (the target and the stages it is built `FROM`).
     ///
     /// ## Why is this bad?
     /// An SSH daemon is another network service with credentials to manage, patch and
@@ -58,6 +60,9 @@ impl DockerfileRule for SshServer {
     }
 
     fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
+        if !cx.stage.is_some_and(|s| in_final_image(cx.model, s.index)) {
+            return;
+        }
         match cx.inst.keyword {
             Keyword::Expose => {
                 if let Args::Words(ports) = &cx.inst.args {
@@ -68,22 +73,26 @@ impl DockerfileRule for SshServer {
                             .split('/')
                             .nth(1)
                             .is_none_or(|pr| pr.eq_ignore_ascii_case("tcp"));
-                        if port == "22" && proto_tcp {
+                        // `22` or a range that holds it (`20-25`).
+                        let (lo, hi) = port.split_once('-').unwrap_or((port, port));
+                        let has_22 = matches!(
+                            (lo.parse::<u16>(), hi.parse::<u16>()),
+                            (Ok(lo), Ok(hi)) if lo <= 22 && 22 <= hi
+                        );
+                        if has_22 && proto_tcp {
                             sink.report(&SSH_SERVER, p.span, "port 22 (SSH) is exposed");
                         }
                     }
                 }
             }
             Keyword::Cmd | Keyword::Entrypoint => {
+                // Words of the command, and of `sh -c` strings in exec form.
+                let is_daemon = |w: &str| matches!(w.rsplit('/').next(), Some("sshd" | "dropbear"));
                 let runs_sshd = match cx.inst.command() {
-                    Some(CommandForm::Exec { args, .. }) => args.iter().any(|a| {
-                        a.value.rsplit('/').next() == Some("sshd")
-                            || a.value.rsplit('/').next() == Some("dropbear")
-                    }),
-                    Some(CommandForm::Shell(l)) => l.text().split_whitespace().any(|w| {
-                        w.rsplit('/').next() == Some("sshd")
-                            || w.rsplit('/').next() == Some("dropbear")
-                    }),
+                    Some(CommandForm::Exec { args, .. }) => args
+                        .iter()
+                        .any(|a| a.value.split_whitespace().any(is_daemon)),
+                    Some(CommandForm::Shell(l)) => l.text().split_whitespace().any(is_daemon),
                     None => false,
                 };
                 if runs_sshd {
@@ -110,12 +119,22 @@ impl DockerfileRule for SshServer {
                             }
                         }
                     }
-                    let starts = c.name == "sshd"
+                    let ssh_unit = |v: &str| {
+                        matches!(
+                            v.strip_suffix(".service").unwrap_or(v),
+                            "ssh" | "sshd" | "dropbear"
+                        )
+                    };
+                    let starts = (c.name == "sshd" && !c.has_flag(&["-t", "-T"]))
                         || ((c.name == "service" || c.name == "rc-service")
-                            && c.args
-                                .first()
-                                .is_some_and(|a| a.value == "ssh" || a.value == "sshd")
-                            && c.args.get(1).is_some_and(|a| a.value == "start"));
+                            && c.args.first().is_some_and(|a| ssh_unit(&a.value))
+                            && c.args.get(1).is_some_and(|a| a.value == "start"))
+                        || (c.name == "systemctl"
+                            && matches!(c.subcommand(), Some("enable" | "start"))
+                            && c.operands().skip(1).any(|a| ssh_unit(&a.value)))
+                        || (c.name == "rc-update"
+                            && c.subcommand() == Some("add")
+                            && c.operands().nth(1).is_some_and(|a| ssh_unit(&a.value)));
                     if starts {
                         sink.report(&SSH_SERVER, c.span, "an SSH server is started");
                     }

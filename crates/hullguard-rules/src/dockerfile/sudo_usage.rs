@@ -51,12 +51,13 @@ impl DockerfileRule for SudoUsage {
     fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
         for c in cx.cmds.iter().filter(|c| c.via_sudo) {
             let span = Span::new(c.span.start, c.name_span.end.max(c.span.start));
-            sink.report(
-                &SUDO_USAGE,
-                span,
-                format!("`{}` is run through sudo", c.name),
-            )
-            .set_help("switch with `USER root` for the step instead, and do not install sudo");
+            let msg = if matches!(c.name.as_str(), "sudo" | "doas") {
+                format!("`{}` is used", c.name)
+            } else {
+                format!("`{}` is run through sudo", c.name)
+            };
+            sink.report(&SUDO_USAGE, span, msg)
+                .set_help("switch with `USER root` for the step instead, and do not install sudo");
         }
     }
 }

@@ -1,10 +1,11 @@
 //! DF012: TLS certificate verification turned off.
 
+use super::util::effective;
 use super::DockerfileRule;
 use crate::cmd::Cmd;
 use crate::engine::{InstCtx, Sink};
 use hullguard_diagnostics::{RuleInfo, Span};
-use hullguard_dockerfile::Keyword;
+use hullguard_dockerfile::{Keyword, LogicalLine};
 
 declare_rule! {
     /// ## What it does
@@ -14,11 +15,16 @@ declare_rule! {
     ///   `pip install --trusted-host`, `git -c http.sslVerify=false`,
     ///   `git config http.sslVerify false`, `npm`/`yarn config set strict-ssl false`,
     ///   `npm --strict-ssl=false`, `yum`/`dnf --setopt=sslverify=0`,
-    ///   `conda config --set ssl_verify false`, `--insecure-skip-tls-verify`;
-    /// - variables (in `ENV`, `ARG` defaults, or shell assignments): `PIP_TRUSTED_HOST`,
+    ///   `conda config --set ssl_verify false`, `--insecure-skip-tls-verify`,
+    ///   `--tls-verify=false` (also `--src-tls-verify`/`--dest-tls-verify`);
+    /// - variables (in `ENV`, `ARG` defaults, shell assignments, `export` or `env`):
+    ///   `PIP_TRUSTED_HOST`,
     ///   `PYTHONHTTPSVERIFY=0`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `GIT_SSL_NO_VERIFY`,
     ///   `NPM_CONFIG_STRICT_SSL=false`, `CURL_INSECURE`, `YARN_STRICT_SSL=false`;
-    /// - `sslverify=0`/`sslverify=false` written into yum/dnf repository files.
+    /// - configuration files written by `echo`, `sed` or a heredoc (in `RUN` or
+    ///   `COPY`): `sslverify=0` (yum/dnf repositories, `.gitconfig`), `strict-ssl=false`
+    ///   (`.npmrc`), `check_certificate = off` (`.wgetrc`), `ssl_verify: false`
+    ///   (`.condarc`).
     ///
     /// ## Why is this bad?
     /// Without certificate verification, anyone on the network path can impersonate
@@ -65,18 +71,18 @@ pub(crate) fn insecure_variable(name: &str, value: &str) -> bool {
         | "GIT_SSL_VERIFY"
         | "CONDA_SSL_VERIFY"
         | "REQUESTS_VERIFY" => falsy,
-        "GIT_SSL_NO_VERIFY" | "CURL_INSECURE" | "GOINSECURE" | "GONOSUMDB" | "GOFLAGS_INSECURE" => {
-            truthy
-        }
+        // git disables verification when the variable is set at all, even to `0`.
+        "GIT_SSL_NO_VERIFY" => true,
+        "CURL_INSECURE" | "GOINSECURE" => truthy,
         "GOFLAGS" => v.contains("-insecure"),
         _ => false,
     }
 }
 
 fn cmd_insecure(c: &Cmd) -> Option<(Span, String)> {
-    let args = &c.args;
+    let (name, args) = effective(c);
     let find = |pred: &dyn Fn(&str) -> bool| args.iter().find(|a| pred(&a.value));
-    match c.name.as_str() {
+    match name {
         "curl" => {
             if let Some(a) = find(&|v| {
                 v == "--insecure"
@@ -104,19 +110,21 @@ fn cmd_insecure(c: &Cmd) -> Option<(Span, String)> {
                 v == "--trusted-host"
                     || v.starts_with("--trusted-host=")
                     || v == "--allow-insecure-host"
+                    || v.starts_with("--allow-insecure-host=")
             }) {
                 return Some((
                     a.span,
                     format!(
-                        "`{} {}` accepts hosts without valid certificates",
-                        c.name, a.value
+                        "`{name} {}` accepts hosts without valid certificates",
+                        a.value
                     ),
                 ));
             }
             let cfg = args
                 .iter()
                 .position(|a| a.value.contains("trusted-host") || a.value.contains("trusted_host"));
-            if let (Some(i), Some("config")) = (cfg, c.subcommand()) {
+            let sub = args.iter().find(|a| !a.value.starts_with('-'));
+            if let (Some(i), Some("config")) = (cfg, sub.map(|a| a.value.as_str())) {
                 return Some((
                     args[i].span,
                     "pip configured with a trusted host (no certificate verification)".into(),
@@ -152,7 +160,7 @@ fn cmd_insecure(c: &Cmd) -> Option<(Span, String)> {
                 if l == "--strict-ssl=false" || l == "--no-strict-ssl" {
                     return Some((
                         a.span,
-                        format!("`{} {}` skips certificate verification", c.name, a.value),
+                        format!("`{} {}` skips certificate verification", name, a.value),
                     ));
                 }
                 if (l == "strict-ssl" || l == "strictssl" || l == "enablestrictssl")
@@ -160,13 +168,13 @@ fn cmd_insecure(c: &Cmd) -> Option<(Span, String)> {
                 {
                     return Some((
                         a.span.cover(args[i + 1].span),
-                        format!("{} configured with `strict-ssl false`", c.name),
+                        format!("{} configured with `strict-ssl false`", name),
                     ));
                 }
                 if l == "strict-ssl=false" {
                     return Some((
                         a.span,
-                        format!("{} configured with `strict-ssl=false`", c.name),
+                        format!("{} configured with `strict-ssl=false`", name),
                     ));
                 }
             }
@@ -178,7 +186,7 @@ fn cmd_insecure(c: &Cmd) -> Option<(Span, String)> {
                     || l.contains("sslverify=false")
                     || l.contains("sslverify=no")
             }) {
-                return Some((a.span, format!("`{}` run with `sslverify` off", c.name)));
+                return Some((a.span, format!("`{}` run with `sslverify` off", name)));
             }
         }
         "conda" | "mamba" | "micromamba" => {
@@ -190,25 +198,69 @@ fn cmd_insecure(c: &Cmd) -> Option<(Span, String)> {
                 {
                     return Some((
                         a.span.cover(args[i + 1].span),
-                        format!("{} configured with `ssl_verify false`", c.name),
+                        format!("{} configured with `ssl_verify false`", name),
                     ));
                 }
             }
         }
         _ => {}
     }
+    // `--insecure-skip-tls-verify` (kubectl, helm), `--tls-verify=false` (podman,
+    // buildah), `--src-tls-verify=false` / `--dest-tls-verify=false` (skopeo).
     if let Some(a) = find(&|v| {
-        v == "--insecure-skip-tls-verify"
-            || v == "--insecure-skip-tls-verify=true"
-            || v == "--tls-verify=false"
-            || v == "--tlsverify=false"
+        let l = v.to_ascii_lowercase();
+        let off = |suffix: &str| {
+            l.strip_suffix(suffix).is_some_and(|flag| {
+                flag.starts_with("--")
+                    && (flag.ends_with("tls-verify") || flag.ends_with("tlsverify"))
+            })
+        };
+        l == "--insecure-skip-tls-verify"
+            || l == "--insecure-skip-tls-verify=true"
+            || off("=false")
+            || off("=0")
     }) {
         return Some((
             a.span,
-            format!("`{} {}` skips certificate verification", c.name, a.value),
+            format!("`{} {}` skips certificate verification", name, a.value),
         ));
     }
     None
+}
+
+/// Configuration that turns verification off, written into a file by `echo`, `sed`
+/// or a heredoc: `sslverify=0` (yum/dnf repositories, `.gitconfig`),
+/// `strict-ssl=false` (`.npmrc`, `.yarnrc`), `check_certificate = off` (`.wgetrc`),
+/// `ssl_verify: false` (`.condarc`). Returns `(start, end, key)` in `text`.
+fn config_off(text: &str) -> Vec<(usize, usize, &'static str)> {
+    let lower = text.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for key in [
+        "sslverify",
+        "strict-ssl",
+        "strict_ssl",
+        "check_certificate",
+        "ssl_verify",
+    ] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(key) {
+            let start = from + i;
+            from = start + key.len();
+            let rest = lower[from..].trim_start_matches([' ', '\t']);
+            let Some(value) = rest.strip_prefix(['=', ':']) else {
+                continue;
+            };
+            let value = value.trim_start_matches([' ', '\t', '"', '\'']);
+            let word: String = value
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if matches!(word.as_str(), "0" | "false" | "no" | "off") {
+                out.push((start, lower.len() - value.len() + word.len(), key));
+            }
+        }
+    }
+    out
 }
 
 impl DockerfileRule for TlsVerificationDisabled {
@@ -217,6 +269,10 @@ impl DockerfileRule for TlsVerificationDisabled {
     }
 
     fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
+        if cx.inst.keyword == Keyword::Onbuild {
+            // The wrapped instruction is checked on its own.
+            return;
+        }
         if matches!(cx.inst.keyword, Keyword::Env | Keyword::Arg) {
             for kv in cx.inst.key_values() {
                 if let Some(v) = &kv.value {
@@ -235,52 +291,60 @@ impl DockerfileRule for TlsVerificationDisabled {
             }
             return;
         }
+        let mut seen: Vec<Span> = Vec::new();
         for c in cx.cmds {
             if let Some((span, msg)) = cmd_insecure(c) {
+                seen.push(span);
                 sink.report(&TLS_VERIFICATION_DISABLED, span, msg)
                     .set_help("install the CA certificate instead of disabling verification");
             }
         }
         for rs in cx.scripts {
             for c in &rs.script.commands {
-                let exports = c
-                    .words
-                    .first()
-                    .is_some_and(|w| w.value.as_deref() == Some("export"));
                 let mut pairs: Vec<(String, String, Span)> = c
                     .assignments
                     .iter()
                     .map(|a| (a.name.clone(), a.value.lossy.clone(), a.span))
                     .collect();
-                if exports {
+                // `export X=1`, and `env X=1 cmd` / `sudo X=1 cmd` operands.
+                let takes_assignments = matches!(c.name(), Some("export" | "env" | "sudo"));
+                if takes_assignments {
                     pairs.extend(c.args().iter().filter_map(|w| {
-                        w.lossy
-                            .split_once('=')
-                            .map(|(n, v)| (n.to_string(), v.to_string(), w.span))
+                        let (n, v) = w.lossy.split_once('=')?;
+                        let ident = !n.is_empty()
+                            && n.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+                        ident.then(|| (n.to_string(), v.to_string(), w.span))
                     }));
                 }
                 for (n, v, span) in pairs {
                     if insecure_variable(&n, &v) {
+                        let span = rs.map.span(span);
+                        seen.push(span);
                         sink.report(
                             &TLS_VERIFICATION_DISABLED,
-                            rs.map.span(span),
+                            span,
                             format!("`{n}={v}` disables TLS certificate verification"),
                         );
                     }
                 }
-                // echo "sslverify=0" >> /etc/yum.repos.d/x.repo
-                if c.name() == Some("echo") || c.name() == Some("printf") {
-                    for w in c.args() {
-                        let l = w.lossy.to_ascii_lowercase();
-                        if l.contains("sslverify=0") || l.contains("sslverify=false") {
-                            sink.report(
-                                &TLS_VERIFICATION_DISABLED,
-                                rs.map.span(w.span),
-                                "repository configured with `sslverify` off",
-                            );
-                        }
-                    }
+            }
+        }
+        // Configuration files written by the step: `echo "sslverify=0" >> x.repo`,
+        // `sed -i 's/sslverify=1/sslverify=0/'`, heredoc bodies.
+        let mut lines: Vec<&LogicalLine> = vec![&cx.inst.line];
+        lines.extend(cx.inst.heredocs.iter().map(|h| &h.body));
+        for line in lines {
+            for (start, end, key) in config_off(line.text()) {
+                let span = line.span(start, end);
+                if seen.iter().any(|s| s.contains(span.start)) {
+                    continue;
                 }
+                seen.push(span);
+                sink.report(
+                    &TLS_VERIFICATION_DISABLED,
+                    span,
+                    format!("configuration with `{key}` off skips certificate verification"),
+                );
             }
         }
     }

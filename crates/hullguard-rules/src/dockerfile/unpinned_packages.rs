@@ -73,9 +73,11 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Finds `pip install` (also `pip3`, `python -m pip`, `uv pip`) of packages without
-    /// an exact version (`requests` or `requests>=2` instead of `requests==2.32.3`).
+    /// an exact version (`requests`, `requests>=2` or `requests==2.*` instead of
+    /// `requests==2.32.3`).
     /// Requirements files (`-r`), local paths and wheels are not reported, nor are
-    /// `pip`, `setuptools` and `wheel` themselves.
+    /// `pip`, `setuptools` and `wheel` themselves, nor names pinned by a constraints
+    /// file (`-c constraints.txt`).
     ///
     /// ## Why is this bad?
     /// PyPI publishes whatever the package owner (or someone who stole their token)
@@ -109,8 +111,9 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Finds `npm install <pkg>` / `npm i`, `yarn add`, `pnpm add` of packages without
-    /// an exact version (`express` or `express@^4` instead of `express@4.21.2`).
+    /// Finds `npm install <pkg>` / `npm i`, `yarn add`, `yarn global add`, `pnpm add`
+    /// of packages without an exact version (`express`, `express@^4` or `express@4`
+    /// instead of `express@4.21.2`).
     /// Installs from the lockfile (`npm ci`, `npm install` with no package) are fine.
     ///
     /// ## Why is this bad?
@@ -174,8 +177,9 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Finds `go install pkg@latest` (also `@master`, `@main`, `@HEAD`, or no version)
-    /// and `go get pkg` without a version.
+    /// Finds `go install pkg@latest` (also `@master`, `@main`, `@HEAD`, `@upgrade`,
+    /// `@patch`) and `go get pkg` without a version. `go install pkg` without a
+    /// version is not reported: it builds the version pinned in `go.mod`.
     ///
     /// ## Why is this bad?
     /// `@latest` resolves to whatever the module's newest tag or commit is at build
@@ -243,14 +247,16 @@ fn unpinned<'a>(cx: &InstCtx<'a>, mgr: &str) -> Vec<(&'a Cmd, &'a CmdArg)> {
             let pinned = match mgr {
                 "apt" => v.contains('=') || v.contains('/'),
                 "apk" => v.contains('=') || v.contains('~') || v.contains('<') || v.contains('>'),
+                "pip" if c.has_flag(&["-c", "--constraint"]) => true,
                 "pip" => {
                     let name = v
                         .split(['=', '<', '>', '!', '~', '[', ';', '@'])
                         .next()
                         .unwrap_or(v)
                         .to_ascii_lowercase();
+                    // `==1.2.*` is a range, not a pin.
                     matches!(name.as_str(), "pip" | "setuptools" | "wheel")
-                        || v.contains("==")
+                        || (v.contains("==") && !v.contains('*'))
                         || v.contains('@')
                 }
                 "npm" => npm_pinned(v),
@@ -270,12 +276,17 @@ fn npm_pinned(v: &str) -> bool {
     let Some((_, ver)) = body.rsplit_once('@') else {
         return false;
     };
-    !ver.is_empty()
-        && ver.chars().next().is_some_and(|c| c.is_ascii_digit())
+    // An exact semver `1.2.3` (with an optional `-pre` / `+build`); `4`, `4.21`,
+    // `4.x` and `^4.21.0` are ranges.
+    let core = ver.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
         && ver
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c))
-        && !ver.contains('x')
 }
 
 fn report(cx: &InstCtx, sink: &mut Sink, rule: &'static RuleInfo, mgr: &str, what: &str) {
@@ -361,13 +372,9 @@ impl DockerfileRule for UnpinnedGoInstall {
                 }
                 let version = v.rsplit_once('@').map(|(_, ver)| ver);
                 match version {
-                    None if c.subcommand() == Some("install") && !v.contains('@') => {
-                        sink.report(
-                            &UNPINNED_GO_INSTALL,
-                            a.span,
-                            format!("`go install {v}` has no version"),
-                        );
-                    }
+                    // `go install pkg` builds the version required by the go.mod of
+                    // the working directory (and fails outside a module).
+                    None if c.subcommand() == Some("install") => {}
                     None => {
                         sink.report(
                             &UNPINNED_GO_INSTALL,

@@ -3,15 +3,19 @@
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
 use hullguard_diagnostics::{RuleInfo, Span};
+use hullguard_dockerfile::Keyword;
 
 declare_rule! {
     /// ## What it does
     /// Finds package installs with signature or integrity checks turned off:
     /// - apt: `--allow-unauthenticated`, `--force-yes`, `--allow-insecure-repositories`,
-    ///   `-o APT::Get::AllowUnauthenticated=true`, `Acquire::AllowInsecureRepositories`,
-    ///   `[trusted=yes]` or `[allow-insecure=yes]` in a sources entry;
+    ///   `-o APT::Get::AllowUnauthenticated=true`, `Acquire::AllowInsecureRepositories`
+    ///   (also written into `apt.conf.d`), `[trusted=yes]` or `[allow-insecure=yes]` in
+    ///   a sources entry;
     /// - apk: `--allow-untrusted`;
-    /// - yum/dnf/microdnf/tdnf: `--nogpgcheck`, `gpgcheck=0` in a repository file;
+    /// - yum/dnf/microdnf/tdnf: `--nogpgcheck`, `gpgcheck=0` in a repository file
+    ///   (`repo_gpgcheck=0` alone is not reported: it is the default of most
+    ///   repositories, and packages are still checked);
     /// - zypper: `--no-gpg-checks`, `--gpg-auto-import-keys` is not reported;
     /// - rpm: `--nosignature`, `--nodigest`, `--nofiledigest`;
     /// - dpkg: `--force-bad-verify`.
@@ -75,12 +79,46 @@ fn bad_flag(name: &str, v: &str) -> bool {
     }
 }
 
+/// APT settings that accept unauthenticated packages, in `apt.conf` syntax
+/// (`APT::Get::AllowUnauthenticated "true";`) or as `-o` values
+/// (`Acquire::AllowInsecureRepositories=1`), in lower-cased text.
+fn apt_conf_insecure(lower: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for key in [
+        "allowunauthenticated",
+        "allowinsecurerepositories",
+        "allowdowngradetoinsecurerepositories",
+    ] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(key) {
+            let start = from + i;
+            from = start + key.len();
+            let value = lower[from..]
+                .trim_start_matches([' ', '\t'])
+                .trim_start_matches('=')
+                .trim_start_matches([' ', '\t', '"', '\'', '\\']);
+            let word: String = value
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if matches!(word.as_str(), "true" | "1" | "yes") {
+                out.push((start, lower.len() - value.len() + word.len()));
+            }
+        }
+    }
+    out
+}
+
 impl DockerfileRule for UnverifiedPackages {
     fn info(&self) -> &'static RuleInfo {
         &UNVERIFIED_PACKAGES
     }
 
     fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
+        if cx.inst.keyword == Keyword::Onbuild {
+            // The wrapped instruction is checked on its own.
+            return;
+        }
         let mut seen: Vec<Span> = Vec::new();
         for c in cx.cmds {
             for a in &c.args {
@@ -110,7 +148,6 @@ impl DockerfileRule for UnverifiedPackages {
                 "allow-insecure=yes",
                 "gpgcheck=0",
                 "gpgcheck=false",
-                "repo_gpgcheck=0",
             ] {
                 let mut from = 0;
                 while let Some(i) = lower[from..].find(pat) {
@@ -133,6 +170,19 @@ impl DockerfileRule for UnverifiedPackages {
                     )
                     .set_help("configure the repository's signing key instead");
                 }
+            }
+            for (start, end) in apt_conf_insecure(&lower) {
+                let span = line.span(start, end);
+                if seen.iter().any(|s| s.contains(span.start)) {
+                    continue;
+                }
+                seen.push(span);
+                sink.report(
+                    &UNVERIFIED_PACKAGES,
+                    span,
+                    "apt configured to accept unsigned packages or repositories",
+                )
+                .set_help("configure the repository's signing key instead");
             }
         }
     }

@@ -1,16 +1,20 @@
 //! DF018: files made writable by everyone.
 
+use super::util::arg_value;
 use super::DockerfileRule;
 use crate::cmd::{Cmd, CmdArg};
 use crate::engine::{InstCtx, Sink};
-use hullguard_diagnostics::RuleInfo;
-use hullguard_dockerfile::Keyword;
+use hullguard_diagnostics::{RuleInfo, Span};
+use hullguard_dockerfile::model::Scope;
+use hullguard_dockerfile::{Instruction, Keyword};
 
 declare_rule! {
     /// ## What it does
     /// Finds permissions that let any user write: `chmod 777`, `666`, `0777`, `o+w`,
-    /// `a+w`, `a=rwx`, `ugo+rwx` (also with `-R`), and `COPY`/`ADD --chmod=777`.
-    /// Sticky directories (`1777`, `+t`, as for `/tmp`) are not reported.
+    /// `a+w`, `a=rwx`, `ugo+rwx` (also with `-R`, through `xargs` or
+    /// `find ... -exec chmod`), `mkdir -m 777`, `install -m 666`, and
+    /// `COPY`/`ADD --chmod=777`. Modes in `ARG`/`ENV` variables are resolved. Sticky
+    /// directories (`1777`, `+t`, as for `/tmp`) are not reported.
     ///
     /// ## Why is this bad?
     /// In a container, world-writable files let any process — whatever user it runs
@@ -105,18 +109,127 @@ pub(crate) fn mode_effect(mode: &str) -> Option<ModeEffect> {
     any.then_some(e)
 }
 
-/// The mode argument of a `chmod` (skipping options) and its effect.
-pub(crate) fn chmod_mode(c: &Cmd) -> Option<(&CmdArg, ModeEffect)> {
-    if c.name != "chmod" {
-        return None;
+/// A permission change made by a command: `chmod MODE` (also through `xargs` or
+/// `find ... -exec chmod MODE`), `install -m MODE`, `mkdir -m MODE`.
+pub(crate) struct ModeChange<'a> {
+    /// `chmod`, `install -m` or `mkdir -m`.
+    pub tool: &'static str,
+    pub arg: &'a CmdArg,
+    /// The mode, variables resolved.
+    pub mode: String,
+    pub effect: ModeEffect,
+    pub recursive: bool,
+    /// Only directories get the mode (`mkdir`, `install -d`, `find -type d`).
+    pub dirs_only: bool,
+    /// The static paths that get the mode.
+    pub targets: Vec<&'a str>,
+}
+
+fn is_chmod_option(v: &str) -> bool {
+    v.starts_with("--")
+        || (v.len() > 1 && v.starts_with('-') && v[1..].chars().all(|ch| "RfvcH".contains(ch)))
+}
+
+/// The permission changes of one command; modes that are variables are resolved
+/// with `scope`.
+pub(crate) fn mode_changes<'a>(c: &'a Cmd, scope: &Scope) -> Vec<ModeChange<'a>> {
+    let mut out = Vec::new();
+    let (tool, args, dirs_only): (&'static str, &[CmdArg], bool) = match c.name.as_str() {
+        "chmod" => ("chmod", &c.args, false),
+        "find" => {
+            let Some(i) = c.args.windows(2).position(|w| {
+                matches!(w[0].value.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir")
+                    && w[1].value.rsplit('/').next() == Some("chmod")
+            }) else {
+                return out;
+            };
+            let rest = &c.args[i + 2..];
+            let end = rest
+                .iter()
+                .position(|a| a.value == ";" || a.value == "+")
+                .unwrap_or(rest.len());
+            let dirs = c
+                .args
+                .windows(2)
+                .any(|w| w[0].value == "-type" && w[1].value == "d");
+            ("chmod", &rest[..end], dirs)
+        }
+        "install" => ("install -m", &c.args, c.has_flag(&["-d", "--directory"])),
+        "mkdir" => ("mkdir -m", &c.args, true),
+        _ => return out,
+    };
+    let mut mode: Option<(&CmdArg, String)> = None;
+    let mut targets = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let v = a.value.as_str();
+        i += 1;
+        if tool == "chmod" {
+            if mode.is_none() && is_chmod_option(v) {
+                continue;
+            }
+            if mode.is_none() {
+                mode = arg_value(a, scope).map(|m| (a, m));
+                if mode.is_none() {
+                    return out;
+                }
+                continue;
+            }
+        } else {
+            // install / mkdir: `-m MODE`, `-pm MODE`, `-m0755`, `--mode=MODE`.
+            if let Some(m) = v.strip_prefix("--mode=") {
+                mode = Some((a, m.to_string()));
+                continue;
+            }
+            if v == "--mode" || (v.starts_with('-') && !v.starts_with("--") && v.ends_with('m')) {
+                if let Some(n) = args.get(i) {
+                    mode = arg_value(n, scope).map(|m| (n, m));
+                    i += 1;
+                }
+                continue;
+            }
+            if let Some(m) = v.strip_prefix("-m").filter(|m| !m.is_empty()) {
+                mode = Some((a, m.to_string()));
+                continue;
+            }
+            if matches!(
+                v,
+                "-o" | "-g" | "-t" | "--owner" | "--group" | "--target-directory"
+            ) {
+                i += 1;
+                continue;
+            }
+            if v.starts_with('-') {
+                continue;
+            }
+        }
+        if a.is_static && !v.starts_with('-') {
+            targets.push(v);
+        }
     }
-    let mode = c.args.iter().find(|a| {
-        !(a.value.starts_with("--")
-            || (a.value.starts_with('-')
-                && a.value[1..].chars().all(|ch| "RfvcH".contains(ch))
-                && a.value.len() > 1))
-    })?;
-    Some((mode, mode_effect(&mode.value)?))
+    if let Some((arg, m)) = mode {
+        if let Some(effect) = mode_effect(&m) {
+            out.push(ModeChange {
+                tool,
+                arg,
+                mode: m,
+                effect,
+                recursive: tool == "chmod" && c.has_flag(&["-R", "--recursive"]),
+                dirs_only,
+                targets,
+            });
+        }
+    }
+    out
+}
+
+/// The `--chmod` of `COPY`/`ADD`, variables resolved, and its effect.
+pub(crate) fn copy_chmod(inst: &Instruction, scope: &Scope) -> Option<(Span, String, ModeEffect)> {
+    let f = inst.flag("chmod")?;
+    let v = scope.expand(f.value.as_deref()?).resolved()?.to_string();
+    let e = mode_effect(&v)?;
+    Some((f.span, v, e))
 }
 
 impl DockerfileRule for WorldWritablePermissions {
@@ -126,31 +239,22 @@ impl DockerfileRule for WorldWritablePermissions {
 
     fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
         if matches!(cx.inst.keyword, Keyword::Copy | Keyword::Add) {
-            if let Some(f) = cx.inst.flag("chmod") {
-                if let Some(e) = f.value.as_deref().and_then(mode_effect) {
-                    if e.other_write && !e.sticky {
-                        sink.report(
-                            &WORLD_WRITABLE_PERMISSIONS,
-                            f.span,
-                            format!(
-                                "`--chmod={}` makes the files writable by every user",
-                                f.value.as_deref().unwrap_or("")
-                            ),
-                        );
-                    }
+            if let Some((span, v, e)) = copy_chmod(cx.inst, cx.scope) {
+                if e.other_write && !e.sticky {
+                    sink.report(
+                        &WORLD_WRITABLE_PERMISSIONS,
+                        span,
+                        format!("`--chmod={v}` makes the files writable by every user"),
+                    );
                 }
             }
             return;
         }
         for c in cx.cmds {
-            if let Some((mode, e)) = chmod_mode(c) {
-                if e.other_write && !e.sticky {
-                    let recursive = if c.has_flag(&["-R", "--recursive"]) {
-                        " recursively"
-                    } else {
-                        ""
-                    };
-                    sink.report(&WORLD_WRITABLE_PERMISSIONS, mode.span, format!("`chmod {}` makes files writable by every user{recursive}", mode.value))
+            for m in mode_changes(c, cx.scope) {
+                if m.effect.other_write && !m.effect.sticky {
+                    let recursive = if m.recursive { " recursively" } else { "" };
+                    sink.report(&WORLD_WRITABLE_PERMISSIONS, m.arg.span, format!("`{} {}` makes files writable by every user{recursive}", m.tool, m.mode))
                         .set_help("give ownership to the user that needs to write instead (`chown`), and drop `o+w`");
                 }
             }
