@@ -73,9 +73,17 @@ impl Scope {
 
     /// Whether the shell is started with `-o pipefail` (SHELL instruction).
     pub fn shell_pipefail(&self) -> bool {
+        // `-o pipefail`, and option groups ending in `o` (`-eo pipefail`,
+        // `-euxo pipefail`), or `-opipefail`.
         self.shell.as_ref().is_some_and(|argv| {
-            argv.windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail")
-                || argv.iter().any(|a| a == "-opipefail")
+            argv.windows(2).any(|w| {
+                w[1] == "pipefail"
+                    && w[0].len() >= 2
+                    && w[0].starts_with('-')
+                    && !w[0].starts_with("--")
+                    && w[0].ends_with('o')
+                    && w[0][1..].chars().all(|c| c.is_ascii_alphabetic())
+            }) || argv.iter().any(|a| a == "-opipefail")
         })
     }
 

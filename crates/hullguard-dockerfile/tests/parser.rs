@@ -304,3 +304,17 @@ fn windows_stages_are_not_posix() {
     assert!(m.final_scope(0).unwrap().posix_shell());
     assert!(m.final_scope(0).unwrap().shell_pipefail());
 }
+
+#[test]
+fn pipefail_in_combined_shell_flags() {
+    for (shell, on) in [
+        ("[\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]", true),
+        ("[\"/bin/bash\", \"-euxo\", \"pipefail\", \"-c\"]", true),
+        ("[\"/bin/bash\", \"-c\"]", false),
+        ("[\"/bin/bash\", \"--posix\", \"pipefail\", \"-c\"]", false),
+    ] {
+        let df = parse(&format!("FROM debian\nSHELL {shell}\n"));
+        let m = Model::build(&df, &BTreeMap::new(), None);
+        assert_eq!(m.final_scope(0).unwrap().shell_pipefail(), on, "{shell}");
+    }
+}

@@ -98,50 +98,68 @@ pub fn run_scripts(inst: &Instruction, src: &str, posix: bool) -> Vec<RunScript>
     }
     match inst.command() {
         Some(CommandForm::Shell(line)) if posix => {
-            let only_heredocs = line
-                .text()
-                .split_whitespace()
-                .all(|w| w.contains("<<") || is_shell_name(w));
-            if !line.text().trim().is_empty() && !only_heredocs {
+            let only_markers = line.text().split_whitespace().all(|w| w.contains("<<"));
+            // With heredocs, analyse the line together with the bodies and
+            // terminators that follow it in the file, as the shell would see them
+            // (a heredoc marker without its body is a syntax error).
+            let line = if inst.heredocs.is_empty() {
+                line.clone()
+            } else {
+                let mut full = line.clone();
+                full.push(src, Span::new(line.full_span().end, inst.span.end));
+                full
+            };
+            let rest =
+                (!line.text().trim().is_empty() && !only_markers).then(|| analyze(line.text()));
+            for h in &inst.heredocs {
+                // A heredoc is a script when RUN has no command of its own (BuildKit
+                // runs the body), or when it is the input of a shell command
+                // (`RUN apt-get update && bash <<EOF`), and its shebang (if any)
+                // names a POSIX shell. Otherwise it is data (`cat <<EOF > file`).
+                let is_script = match &rest {
+                    None => true,
+                    Some(script) => script.commands.iter().any(|c| {
+                        let feeds = c.redirects.iter().any(|r| {
+                            r.op.ends_with("<<") || r.op.ends_with("<<-")
+                        } && r.target.as_ref().is_some_and(|t| t.lossy.trim_matches(['\'', '"']) == h.name));
+                        let shell = c.unwrapped().is_some_and(|(n, args)| {
+                            is_shell_name(n) && !args.iter().any(|a| a.lossy.starts_with('-') && !a.lossy.starts_with("--") && a.lossy.contains('c'))
+                        });
+                        feeds && shell
+                    }),
+                };
+                if !is_script || !shebang_is_shell(h.body.text()) {
+                    continue;
+                }
                 out.push(RunScript {
-                    script: analyze(line.text()),
-                    map: Mapping::Line(line.clone()),
+                    script: analyze(h.body.text()),
+                    map: Mapping::Line(h.body.clone()),
                 });
             }
-            // A heredoc is a script when RUN has no other command, or feeds a shell,
-            // and its shebang (if any) names a POSIX shell.
-            let words: Vec<&str> = line.text().split_whitespace().collect();
-            let cmd = words.iter().find(|w| !w.contains("<<")).copied();
-            let feeds_shell = cmd.is_none() || cmd.is_some_and(is_shell_name);
-            if feeds_shell {
-                for h in &inst.heredocs {
-                    let body = h.body.text();
-                    if let Some(first) = body.lines().next().and_then(|l| l.strip_prefix("#!")) {
-                        let interp = first.split_whitespace().collect::<Vec<_>>();
-                        let prog = match interp.as_slice() {
-                            [env, p, ..] if env.ends_with("/env") => *p,
-                            [p, ..] => *p,
-                            [] => "",
-                        };
-                        if !is_shell_name(prog) {
-                            continue;
-                        }
-                    }
-                    out.push(RunScript {
-                        script: analyze(body),
-                        map: Mapping::Line(h.body.clone()),
-                    });
-                }
+            if let Some(script) = rest {
+                out.insert(
+                    0,
+                    RunScript {
+                        script,
+                        map: Mapping::Line(line),
+                    },
+                );
             }
         }
         Some(CommandForm::Exec { args, .. }) => {
-            // ["sh", "-c", "script"]: analyse the script.
-            let shell_c = args.first().is_some_and(|a| is_shell_name(&a.value))
-                && args.len() >= 3
-                && args[1].value.starts_with('-')
-                && args[1].value.ends_with('c');
-            if shell_c {
-                let s = &args[2];
+            // ["sh", "-c", "script"], also with other options first
+            // (["bash", "-o", "pipefail", "-c", "script"]): analyse the script.
+            let c_flag = args
+                .first()
+                .filter(|a| is_shell_name(&a.value))
+                .and_then(|_| {
+                    args.iter().skip(1).position(|a| {
+                        a.value.starts_with('-')
+                            && !a.value.starts_with("--")
+                            && a.value.ends_with('c')
+                    })
+                });
+            if let Some(s) = c_flag.and_then(|i| args.get(i + 2)) {
                 let inner = Span::new(s.span.start + 1, s.span.end.saturating_sub(1));
                 let map = if inner.text(src) == s.value {
                     Mapping::Line(LogicalLine::from_source(src, inner))
@@ -157,6 +175,20 @@ pub fn run_scripts(inst: &Instruction, src: &str, posix: bool) -> Vec<RunScript>
         _ => {}
     }
     out
+}
+
+/// Whether a heredoc body has no shebang, or one naming a POSIX shell.
+fn shebang_is_shell(body: &str) -> bool {
+    let Some(first) = body.lines().next().and_then(|l| l.strip_prefix("#!")) else {
+        return true;
+    };
+    let interp: Vec<&str> = first.split_whitespace().collect();
+    let prog = match interp.as_slice() {
+        [env, p, ..] if env.ends_with("/env") => *p,
+        [p, ..] => *p,
+        [] => "",
+    };
+    is_shell_name(prog)
 }
 
 fn is_shell_name(w: &str) -> bool {

@@ -86,6 +86,13 @@ impl DockerfileRule for PipeWithoutPipefail {
         if shell_form && cx.scope.shell.as_deref().is_some_and(shell_has_pipefail) {
             return;
         }
+        // `RUN ["bash", "-o", "pipefail", "-c", "a | b"]`.
+        if let Some(CommandForm::Exec { args, .. }) = cx.inst.command() {
+            let argv: Vec<String> = args.iter().map(|a| a.value.clone()).collect();
+            if shell_has_pipefail(&argv) {
+                return;
+            }
+        }
         for rs in cx.scripts {
             let s = &rs.script;
             let on = pipefail_at(s);
