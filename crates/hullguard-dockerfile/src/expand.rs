@@ -8,6 +8,8 @@
 //! from a `--build-arg` that is not given. Such variables are *unresolved*; the
 //! expansion keeps their text and lists their names so a rule can say so.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 /// What a variable is known to hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Var {
@@ -25,22 +27,65 @@ pub struct Expansion {
     pub value: String,
     /// Names of variables whose value is not known, in order of appearance.
     pub unresolved: Vec<String>,
+    /// The value would exceed [`MAX_VALUE`] bytes, or the file's expansion
+    /// [`Budget`] ran out: `value` is incomplete and not to be trusted.
+    pub truncated: bool,
 }
 
 impl Expansion {
     /// The value when every variable was resolved.
     pub fn resolved(&self) -> Option<&str> {
-        self.unresolved.is_empty().then_some(self.value.as_str())
+        self.is_resolved().then_some(self.value.as_str())
     }
 
     pub fn is_resolved(&self) -> bool {
-        self.unresolved.is_empty()
+        self.unresolved.is_empty() && !self.truncated
+    }
+}
+
+/// Longest value an expansion produces. Doubling `ENV A=$A$A` forty times must
+/// not allocate a terabyte: longer values are reported as unresolved.
+pub const MAX_VALUE: usize = 64 * 1024;
+
+/// Total work (bytes produced, pattern-matching steps) the expansions of one
+/// file may do. Shared by every scope of a model, so a file of a million
+/// expanding lines is bounded too.
+pub const FILE_BUDGET: u64 = 64 * 1024 * 1024;
+
+/// A work budget for expansions; see [`FILE_BUDGET`].
+#[derive(Debug, Default)]
+pub struct Budget {
+    spent: AtomicU64,
+}
+
+impl Budget {
+    /// Spends `units`; `false` once the budget is exhausted.
+    pub fn spend(&self, units: u64) -> bool {
+        let before = self.spent.fetch_add(units, Ordering::Relaxed);
+        before.saturating_add(units) <= FILE_BUDGET
     }
 }
 
 /// Expands `word` with `lookup` (returns `None` for a variable nobody declared:
 /// treated as unknown, since the base image may set it).
 pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansion {
+    expand_with(word, escape, lookup, &Budget::default())
+}
+
+/// [`expand`] drawing on a shared work budget.
+pub fn expand_with(
+    word: &str,
+    escape: char,
+    lookup: &dyn Fn(&str) -> Option<Var>,
+    budget: &Budget,
+) -> Expansion {
+    if !budget.spend(word.len() as u64) {
+        return Expansion {
+            value: String::new(),
+            unresolved: Vec::new(),
+            truncated: true,
+        };
+    }
     let mut lx = Lexer {
         chars: word.chars().collect(),
         pos: 0,
@@ -48,11 +93,14 @@ pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<Var>) ->
         lookup,
         unresolved: Vec::new(),
         depth: 0,
+        budget,
+        overflow: false,
     };
     let value = lx.process_until(None);
     Expansion {
         value,
         unresolved: lx.unresolved,
+        truncated: lx.overflow,
     }
 }
 
@@ -66,9 +114,24 @@ struct Lexer<'a> {
     lookup: &'a dyn Fn(&str) -> Option<Var>,
     unresolved: Vec<String>,
     depth: usize,
+    budget: &'a Budget,
+    /// Set once the output limit or the budget is hit; processing stops.
+    overflow: bool,
 }
 
 impl Lexer<'_> {
+    /// Appends a produced piece within the limits.
+    fn emit(&mut self, out: &mut String, piece: &str) {
+        if self.overflow {
+            return;
+        }
+        if out.len() + piece.len() > MAX_VALUE || !self.budget.spend(piece.len() as u64) {
+            self.overflow = true;
+            return;
+        }
+        out.push_str(piece);
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
@@ -83,6 +146,9 @@ impl Lexer<'_> {
     fn process_until(&mut self, stop: Option<char>) -> String {
         let mut out = String::new();
         while let Some(c) = self.peek() {
+            if self.overflow {
+                break;
+            }
             if Some(c) == stop {
                 self.pos += 1;
                 return out;
@@ -177,7 +243,7 @@ impl Lexer<'_> {
             Some(c) if c.is_ascii_alphanumeric() || c == '_' => {
                 let name = self.name();
                 match self.get(&name) {
-                    Some(Var::Known(v)) => out.push_str(&v),
+                    Some(Var::Known(v)) => self.emit(out, &v),
                     _ => {
                         self.mark(&name);
                         out.push('$');
@@ -211,7 +277,7 @@ impl Lexer<'_> {
         };
         if op == '}' {
             match value {
-                Some(Var::Known(v)) => out.push_str(&v),
+                Some(Var::Known(v)) => self.emit(out, &v),
                 _ => {
                     self.mark(&name);
                     out.push_str(&format!("${{{name}}}"));
@@ -241,29 +307,29 @@ impl Lexer<'_> {
             '-' | '=' => match set(&value) {
                 Some(true) => {
                     if let Some(Var::Known(v)) = value {
-                        out.push_str(&v);
+                        self.emit(out, &v);
                     }
                     self.unresolved.truncate(word_mark);
                 }
-                Some(false) => out.push_str(&word),
+                Some(false) => self.emit(out, &word),
                 None => {
                     // Unknown: the default is the best guess, but say so.
                     self.mark(&name);
-                    out.push_str(&word);
+                    self.emit(out, &word);
                 }
             },
             '+' => match set(&value) {
-                Some(true) => out.push_str(&word),
+                Some(true) => self.emit(out, &word),
                 Some(false) => self.unresolved.truncate(word_mark),
                 None => {
                     self.mark(&name);
-                    out.push_str(&word);
+                    self.emit(out, &word);
                 }
             },
             '?' => match set(&value) {
                 Some(true) => {
                     if let Some(Var::Known(v)) = value {
-                        out.push_str(&v);
+                        self.emit(out, &v);
                     }
                     self.unresolved.truncate(word_mark);
                 }
@@ -273,7 +339,16 @@ impl Lexer<'_> {
                 }
             },
             '#' | '%' | '/' => match value {
-                Some(Var::Known(v)) => out.push_str(&pattern_op(&v, op, &word)),
+                Some(Var::Known(v)) => {
+                    // Glob matching costs up to |value| x |pattern| per position.
+                    let cost = (v.len() as u64 + 1) * (word.len() as u64 + 1);
+                    if self.budget.spend(cost) {
+                        let r = pattern_op(&v, op, &word);
+                        self.emit(out, &r);
+                    } else {
+                        self.overflow = true;
+                    }
+                }
                 _ => {
                     self.mark(&name);
                     out.push_str(&format!("${{{name}}}"));
@@ -306,44 +381,35 @@ impl Lexer<'_> {
 }
 
 /// `#`/`##` remove a prefix, `%`/`%%` a suffix, `/` replaces (first, or all with
-/// `//`). Patterns support `*` and `?` globs.
+/// `//`). Patterns support `*` and `?` globs. Prefix and suffix matching run in
+/// O(|value| x |pattern|) (one pass of the pattern automaton), never worse.
 fn pattern_op(value: &str, op: char, word: &str) -> String {
     match op {
-        '#' => {
-            let (longest, pat) = match word.strip_prefix('#') {
+        '#' | '%' => {
+            let (longest, pat) = match word.strip_prefix(op) {
                 Some(p) => (true, p),
                 None => (false, word),
             };
-            let chars: Vec<char> = value.chars().collect();
-            let mut cut = None;
-            for i in 0..=chars.len() {
-                let prefix: String = chars[..i].iter().collect();
-                if glob_match(pat, &prefix) {
-                    cut = Some(i);
-                    if !longest {
-                        break;
-                    }
-                }
+            let mut chars: Vec<char> = value.chars().collect();
+            let mut pat: Vec<char> = pat.chars().collect();
+            if op == '%' {
+                chars.reverse();
+                pat.reverse();
             }
-            cut.map_or_else(|| value.to_string(), |i| chars[i..].iter().collect())
-        }
-        '%' => {
-            let (longest, pat) = match word.strip_prefix('%') {
-                Some(p) => (true, p),
-                None => (false, word),
+            let matches = prefix_matches(&pat, &chars);
+            let cut = if longest {
+                matches.iter().rposition(|m| *m)
+            } else {
+                matches.iter().position(|m| *m)
             };
-            let chars: Vec<char> = value.chars().collect();
-            let mut cut = None;
-            for i in (0..=chars.len()).rev() {
-                let suffix: String = chars[i..].iter().collect();
-                if glob_match(pat, &suffix) {
-                    cut = Some(i);
-                    if !longest {
-                        break;
-                    }
+            match (cut, op) {
+                (None, _) => value.to_string(),
+                (Some(k), '#') => chars[k..].iter().collect(),
+                (Some(k), _) => {
+                    // `chars` is reversed: drop its first k, then restore order.
+                    chars[k..].iter().rev().collect()
                 }
             }
-            cut.map_or_else(|| value.to_string(), |i| chars[..i].iter().collect())
         }
         _ => {
             let (all, rest) = match word.strip_prefix('/') {
@@ -363,32 +429,56 @@ fn pattern_op(value: &str, op: char, word: &str) -> String {
     }
 }
 
-/// Minimal glob: `*` any run, `?` one character. Iterative, no backtracking blowup.
-fn glob_match(pat: &str, s: &str) -> bool {
-    let p: Vec<char> = pat.chars().collect();
-    let t: Vec<char> = s.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(sp) = star {
-            pi = sp + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
+/// `out[i]` tells whether the glob `pat` (`*`, `?`, literal characters) matches
+/// `s[..i]` exactly. Simulates the pattern's automaton over `s` once.
+fn prefix_matches(pat: &[char], s: &[char]) -> Vec<bool> {
+    let m = pat.len();
+    let close = |states: &mut Vec<bool>| {
+        for j in 0..m {
+            if states[j] && pat[j] == '*' {
+                states[j + 1] = true;
+            }
+        }
+    };
+    let mut out = Vec::with_capacity(s.len() + 1);
+    let mut cur = vec![false; m + 1];
+    cur[0] = true;
+    close(&mut cur);
+    out.push(cur[m]);
+    let mut next = vec![false; m + 1];
+    for &c in s {
+        next.iter_mut().for_each(|x| *x = false);
+        let mut any = false;
+        for j in 0..m {
+            if !cur[j] {
+                continue;
+            }
+            match pat[j] {
+                '*' => {
+                    next[j] = true;
+                    any = true;
+                }
+                '?' => {
+                    next[j + 1] = true;
+                    any = true;
+                }
+                p if p == c => {
+                    next[j + 1] = true;
+                    any = true;
+                }
+                _ => {}
+            }
+        }
+        close(&mut next);
+        std::mem::swap(&mut cur, &mut next);
+        out.push(cur[m]);
+        if !any {
+            // No state is alive: nothing longer can match.
+            out.resize(s.len() + 1, false);
+            break;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
+    out
 }
 
 #[cfg(test)]
@@ -429,6 +519,12 @@ mod tests {
         assert_eq!(x("${P##*/}").0, "bin");
         assert_eq!(x("${P%/*}").0, "/usr/local");
         assert_eq!(x("${P/local/x}").0, "/usr/x/bin");
+        assert_eq!(x("${P%%/*}").0, "");
+        assert_eq!(x("${P##*}").0, "");
+        assert_eq!(x("${P#*}").0, "/usr/local/bin");
+        assert_eq!(x("${P%?in}").0, "/usr/local/");
+        assert_eq!(x("${P#/usr/?ocal}").0, "/bin");
+        assert_eq!(x("${P%x}").0, "/usr/local/bin");
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //! which inherit its environment, user, shell and working directory.
 
 use crate::ast::*;
-use crate::expand::{expand, Expansion, Var};
+use crate::expand::{expand_with, Budget, Expansion, Var};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A global `ARG` declared before the first `FROM`.
 #[derive(Debug, Clone)]
@@ -51,6 +52,8 @@ pub struct Scope {
     pub shell: Option<Vec<String>>,
     pub windows: bool,
     pub escape: char,
+    /// The file's expansion budget, shared by every scope of a model.
+    budget: Arc<Budget>,
 }
 
 impl Scope {
@@ -60,7 +63,7 @@ impl Scope {
 
     /// Expands a word with the variables in scope.
     pub fn expand(&self, word: &str) -> Expansion {
-        expand(word, self.escape, &|n| self.lookup(n))
+        expand_with(word, self.escape, &|n| self.lookup(n), &self.budget)
     }
 
     /// Whether `RUN` shell form goes to a POSIX shell here.
@@ -177,6 +180,7 @@ pub struct Model {
     /// Scope at the end of each stage.
     final_scopes: Vec<Scope>,
     escape: char,
+    budget: Arc<Budget>,
 }
 
 /// Build arguments BuildKit predefines (values unknown to a linter).
@@ -202,6 +206,7 @@ impl Model {
         target: Option<&str>,
     ) -> Model {
         let escape = df.escape;
+        let budget = Arc::new(Budget::default());
         let mut globals: Vec<GlobalArg> = Vec::new();
         let mut stages: Vec<Stage> = Vec::new();
         for (i, inst) in df.instructions.iter().enumerate() {
@@ -213,7 +218,7 @@ impl Model {
                             Some(v.clone())
                         } else {
                             kv.value.as_ref().and_then(|v| {
-                                let e = expand(&v.text, escape, &lookup);
+                                let e = expand_with(&v.text, escape, &lookup, &budget);
                                 e.resolved().map(str::to_string)
                             })
                         };
@@ -234,7 +239,7 @@ impl Model {
                     };
                     let lookup = |n: &str| global_lookup(&globals, build_args, n);
                     let base = image
-                        .map(|w| expand(&w.text, escape, &lookup))
+                        .map(|w| expand_with(&w.text, escape, &lookup, &budget))
                         .unwrap_or_default();
                     let parent = base.resolved().and_then(|b| {
                         let b = b.to_ascii_lowercase();
@@ -284,6 +289,7 @@ impl Model {
             build_args: build_args.clone(),
             final_scopes: Vec::new(),
             escape,
+            budget,
         };
         let mut finals = Vec::with_capacity(model.stages.len());
         for s in 0..model.stages.len() {
@@ -309,6 +315,7 @@ impl Model {
             None => Scope::default(),
         };
         scope.escape = self.escape;
+        scope.budget = Arc::clone(&self.budget);
         scope.windows = st.windows;
         for p in PREDEFINED_ARGS {
             scope
@@ -323,6 +330,7 @@ impl Model {
     pub fn global_scope(&self) -> Scope {
         let mut scope = Scope {
             escape: self.escape,
+            budget: Arc::clone(&self.budget),
             ..Scope::default()
         };
         for g in &self.global_args {

@@ -318,3 +318,67 @@ fn pipefail_in_combined_shell_flags() {
         assert_eq!(m.final_scope(0).unwrap().shell_pipefail(), on, "{shell}");
     }
 }
+
+/// Regressions found by fuzzing (fuzz/regressions): expansions that grow without
+/// bound must stop at the value limit and be reported as unresolved.
+#[test]
+fn exponential_expansions_are_bounded() {
+    use hullguard_dockerfile::expand::MAX_VALUE;
+    let doubling = format!(
+        "FROM a\nENV A=x\n{}USER $A\n",
+        "ENV A=$A$A$A$A$A$A$A$A$A$A\n".repeat(40)
+    );
+    let df = parse(&doubling);
+    let m = Model::build(&df, &BTreeMap::new(), None);
+    let user = &m.final_scope(0).unwrap().user.as_ref().unwrap().0;
+    assert!(!user.is_resolved());
+    assert!(user.value.len() <= MAX_VALUE);
+
+    let nested = format!(
+        "FROM a\nENV a=wwwwwwww\nENV b={}x{}\nUSER $b\n",
+        "${a//w/".repeat(12),
+        "}".repeat(12)
+    );
+    let df = parse(&nested);
+    let m = Model::build(&df, &BTreeMap::new(), None);
+    let user = &m.final_scope(0).unwrap().user.as_ref().unwrap().0;
+    assert!(!user.is_resolved());
+
+    let quadratic = format!(
+        "FROM a\nENV A=xxxxxxxxxxxxxxxx\n{}ENV B=${{A##*y}}\nUSER $B\n",
+        "ENV A=$A$A\n".repeat(12)
+    );
+    let df = parse(&quadratic);
+    let m = Model::build(&df, &BTreeMap::new(), None);
+    assert!(m.final_scope(0).unwrap().user.is_some());
+
+    // Many expanding lines share one budget per file.
+    let many = format!(
+        "FROM a\nENV A={}\n{}",
+        "x".repeat(60_000),
+        "ENV B=${A%%*y}$A$A\n".repeat(5_000)
+    );
+    let df = parse(&many);
+    let _ = Model::build(&df, &BTreeMap::new(), None);
+}
+
+#[test]
+fn fuzz_regressions_parse() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
+    let Ok(targets) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for target in targets.flatten() {
+        for file in std::fs::read_dir(target.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let bytes = std::fs::read(file.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            let df = parse(&text);
+            let _ = Model::build(&df, &BTreeMap::new(), None);
+            let _ = hullguard_dockerfile::expand::expand(&text, '\\', &|_| None);
+        }
+    }
+}
