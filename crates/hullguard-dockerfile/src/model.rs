@@ -157,14 +157,24 @@ pub fn is_posix_shell(path: &str) -> bool {
     )
 }
 
-/// Whether an image reference is a Windows base image.
+/// Whether an image reference is a Windows base image: Microsoft's Windows
+/// images and images whose name or tag says Windows (`node-windows`,
+/// `...:ltsc2022`, `...-nanoserver-...`, `...:6.9-nano`).
 pub fn is_windows_image(image: &str) -> bool {
     let l = image.to_ascii_lowercase();
-    l.contains("mcr.microsoft.com/windows")
-        || l.contains("nanoserver")
-        || l.contains("servercore")
-        || l.contains("windowsservercore")
-        || l.starts_with("microsoft/windows")
+    let (name, tag) = match l.rsplit_once(':') {
+        Some((n, t)) if !t.contains('/') => (n, t),
+        _ => (l.as_str(), ""),
+    };
+    const WORDS: [&str; 3] = ["windows", "nanoserver", "servercore"];
+    WORDS.iter().any(|w| name.contains(w) || tag.contains(w))
+        || tag.split(['-', '_', '.']).any(|part| {
+            part == "nano"
+                || part.starts_with("ltsc20")
+                || part == "1809"
+                || part == "20h2"
+                || part == "21h2"
+        })
 }
 
 /// Stages, global args and which stage is built.

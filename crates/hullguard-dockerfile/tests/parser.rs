@@ -382,3 +382,26 @@ fn fuzz_regressions_parse() {
         }
     }
 }
+
+#[test]
+fn windows_images_are_recognised() {
+    use hullguard_dockerfile::model::is_windows_image;
+    for image in [
+        "mcr.microsoft.com/windows/servercore:ltsc2022",
+        "mcr.microsoft.com/dotnet/framework/sdk:4.8-windowsservercore-ltsc2019",
+        "stefanscherer/node-windows:10",
+        "stefanscherer/node-windows:6.9.4-nano-onbuild",
+        "mcr.microsoft.com/powershell:lts-nanoserver-1809",
+        "python:3.12-windowsservercore",
+    ] {
+        assert!(is_windows_image(image), "{image}");
+    }
+    for image in [
+        "debian:12",
+        "nanomq/nanomq:0.21",
+        "node:22-slim",
+        "registry:5000/team/app",
+    ] {
+        assert!(!is_windows_image(image), "{image}");
+    }
+}

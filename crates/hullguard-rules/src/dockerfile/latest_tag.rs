@@ -59,8 +59,24 @@ impl DockerfileRule for LatestTag {
             return;
         }
         let Some(value) = stage.base.resolved() else {
-            // The tag may come from a build argument: say so only when the
-            // unresolved part is the whole tag with no default.
+            // The tag comes from a build argument without a value here: say so
+            // (informational), since an unset argument means no tag.
+            let r = ImageRef::parse(&stage.base.value);
+            let tag_unknown =
+                r.digest.is_none() && r.tag.as_deref().is_none_or(|t| t.contains('$'));
+            if tag_unknown && !stage.base.truncated {
+                sink.report(
+                    &LATEST_TAG,
+                    image.span,
+                    format!(
+                        "the tag of base image `{}` cannot be resolved (`{}` has no value here); without it the image is `latest`",
+                        image.text,
+                        stage.base.unresolved.join("`, `")
+                    ),
+                )
+                .set_severity(hullguard_diagnostics::Severity::Info)
+                .set_help("give the build argument a pinned default, or pass `--build-arg` to hullguard");
+            }
             return;
         };
         let r = ImageRef::parse(value);
