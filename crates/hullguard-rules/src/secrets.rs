@@ -163,6 +163,56 @@ pub fn is_placeholder(value: &str) -> bool {
     ) || l.starts_with("/run/secrets/")
         || l.starts_with("file:")
         || (l.starts_with('/') && !l.contains(' '))
+        || is_file_name(&l)
+}
+
+/// A bare file name (`reset-password.sh`, `db.key`): the value names where a
+/// secret is, not the secret itself.
+fn is_file_name(v: &str) -> bool {
+    const EXTENSIONS: [&str; 18] = [
+        "sh",
+        "py",
+        "rb",
+        "js",
+        "txt",
+        "json",
+        "yaml",
+        "yml",
+        "conf",
+        "cfg",
+        "ini",
+        "xml",
+        "properties",
+        "key",
+        "pem",
+        "crt",
+        "env",
+        "toml",
+    ];
+    match v.rsplit_once('.') {
+        Some((stem, ext)) => {
+            !stem.is_empty()
+                && EXTENSIONS.contains(&ext)
+                && stem
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c))
+        }
+        None => false,
+    }
+}
+
+/// A public key identifier: a 16- or 40-hex-digit key ID or fingerprint,
+/// optionally `0x`-prefixed or grouped with spaces (as in `SWIFT_SIGNING_KEY`,
+/// `NODE_KEYS`). Such values are public; they select which key verifies a
+/// download.
+pub fn is_key_fingerprint(value: &str) -> bool {
+    let v = value.trim().trim_matches(['"', '\'']);
+    let v = v
+        .strip_prefix("0x")
+        .or_else(|| v.strip_prefix("0X"))
+        .unwrap_or(v);
+    let hex: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    (hex.len() == 16 || hex.len() == 40) && hex.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// Whether a variable name says it holds a secret, with care for well-known

@@ -2,7 +2,7 @@
 
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
-use crate::secrets::{is_placeholder, is_secret_name};
+use crate::secrets::{is_key_fingerprint, is_placeholder, is_secret_name};
 use hullguard_diagnostics::{RuleInfo, Severity};
 use hullguard_dockerfile::Keyword;
 
@@ -84,6 +84,14 @@ impl DockerfileRule for SecretEnv {
                 Some(v) => {
                     let raw = v.text.trim_matches(['"', '\'']);
                     if is_placeholder(raw) {
+                        continue;
+                    }
+                    // `SWIFT_SIGNING_KEY=A62AE125...`: a public key fingerprint.
+                    let upper = name.to_ascii_uppercase();
+                    let secret_word = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "PRIVATE"]
+                        .iter()
+                        .any(|w| upper.contains(w));
+                    if !secret_word && is_key_fingerprint(raw) {
                         continue;
                     }
                     sink.report(

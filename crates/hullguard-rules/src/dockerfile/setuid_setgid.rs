@@ -4,7 +4,7 @@ use super::util::norm_path;
 use super::world_writable_permissions::{copy_chmod, mode_changes};
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
-use hullguard_diagnostics::RuleInfo;
+use hullguard_diagnostics::{RuleInfo, Severity};
 use hullguard_dockerfile::Keyword;
 
 declare_rule! {
@@ -21,6 +21,8 @@ declare_rule! {
     /// privilege escalation for any process in the container that runs as a non-root
     /// user, and a favourite target of container escape exploits. CIS Docker Benchmark
     /// 4.8 asks for setuid and setgid permissions to be removed from images.
+    ///
+    /// A setgid bit alone (it grants a group, not root) is reported as medium.
     ///
     /// ## Example
     /// ```dockerfile
@@ -111,7 +113,13 @@ impl DockerfileRule for SetuidSetgid {
                         what(e.setuid, e.setgid)
                     ),
                 )
-                .set_help("grant a specific capability with `setcap` instead");
+                .set_help("grant a specific capability with `setcap` instead")
+                // setgid grants a group, not root: one step lower.
+                .set_severity(if e.setuid {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                });
             }
         }
     }
