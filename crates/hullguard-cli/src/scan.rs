@@ -195,6 +195,11 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         }
     }
     errors.sort_by(|a, b| a.path.cmp(&b.path));
+    if files_scanned == 0 {
+        eprintln!(
+            "hullguard: warning: no Dockerfiles found (names: Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile ...; name a file explicitly to scan it whatever its name)"
+        );
+    }
 
     if args.diff {
         if !errors.is_empty() {
