@@ -57,6 +57,20 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Approximate bytes a clone of this scope takes.
+    fn size_estimate(&self) -> u64 {
+        self.vars
+            .iter()
+            .map(|(k, (v, _))| {
+                let len = match v {
+                    Var::Known(s) => s.len(),
+                    Var::Unknown => 0,
+                };
+                (k.len() + len + 64) as u64
+            })
+            .sum()
+    }
+
     pub fn lookup(&self, name: &str) -> Option<Var> {
         self.vars.get(name).map(|(v, _)| v.clone())
     }
@@ -316,13 +330,16 @@ impl Model {
     fn initial_scope_with(&self, stage: usize, finals: &[Scope]) -> Scope {
         let st = &self.stages[stage];
         let mut scope = match st.parent.and_then(|p| finals.get(p)) {
-            Some(parent) => {
+            // Inheriting copies the parent's variables: charge the file's budget so
+            // a chain of thousands of stages cannot grow memory quadratically. Past
+            // the budget a stage starts without them (its variables are unknown).
+            Some(parent) if self.budget.spend(parent.size_estimate()) => {
                 let mut s = parent.clone();
                 // ENV, USER and SHELL are part of the parent image; ARGs are not.
                 s.vars.retain(|_, (_, env)| *env);
                 s
             }
-            None => Scope::default(),
+            _ => Scope::default(),
         };
         scope.escape = self.escape;
         scope.budget = Arc::clone(&self.budget);

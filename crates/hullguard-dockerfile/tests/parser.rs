@@ -405,3 +405,15 @@ fn windows_images_are_recognised() {
         assert!(!is_windows_image(image), "{image}");
     }
 }
+
+/// Found by stress testing: each stage built FROM the previous one copies its
+/// variables; a long chain must stay bounded by the file's budget.
+#[test]
+fn long_stage_chains_are_bounded() {
+    let src: String = (1..4000)
+        .map(|i| format!("FROM s{} AS s{i}\nENV X{i}=1\n", i - 1))
+        .collect();
+    let df = parse(&src);
+    let m = Model::build(&df, &BTreeMap::new(), None);
+    assert_eq!(m.stages.len(), 3999);
+}

@@ -19,6 +19,9 @@ use crate::words::{build_word, build_word_group, static_word, verbatim_offset};
 use crate::wrappers::{shell_string_arg, ShellStringArg};
 use crate::Limits;
 
+/// Memory a copied [`Redirect`] takes besides its text, for the text budget.
+const REDIRECT_OVERHEAD: usize = std::mem::size_of::<Redirect>() + 2 * std::mem::size_of::<Word>();
+
 /// tree-sitter reports progress every 100 parser operations. The wall-clock deadline is only
 /// enforced after this many reports, so that a short script whose thread was merely
 /// descheduled on a busy machine is never failed with a timeout; hostile inputs reach it
@@ -531,25 +534,38 @@ impl Walker {
             return;
         }
         let base = self.ctx.len();
-        let mut copies = 0;
-        for c in self.out.commands.get_mut(start..end).unwrap_or_default() {
-            let inner = c.context.get(base..).unwrap_or_default();
-            let separate = inner.iter().any(|x| {
+        let receives = |c: &SimpleCommand| {
+            !c.context.get(base..).unwrap_or_default().iter().any(|x| {
                 matches!(
                     x,
                     Context::CommandSubstitution { .. }
                         | Context::ProcessSubstitution { .. }
                         | Context::ShellString { .. }
                 )
-            });
-            if !separate {
-                copies += 1;
+            })
+        };
+        let copies = self
+            .out
+            .commands
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .filter(|c| receives(c))
+            .count();
+        // Charge before copying (each copy also costs its struct), so hostile input
+        // (`{ a; a; ... } >f >f ...`) stops the walk instead of growing quadratically.
+        let per_copy = cost.saturating_add(built.len().saturating_mul(REDIRECT_OVERHEAD));
+        let span = src.span(stage);
+        self.charge(per_copy.saturating_mul(copies), span);
+        if self.stopped {
+            return;
+        }
+        for c in self.out.commands.get_mut(start..end).unwrap_or_default() {
+            if receives(c) {
                 c.redirects.extend(built.iter().cloned());
                 c.redirects.sort_by_key(|r| r.span);
             }
         }
-        let span = src.span(stage);
-        self.charge(cost.saturating_mul(copies), span);
     }
 
     /// A redirection node into `out`; substitutions in targets run with no owner.

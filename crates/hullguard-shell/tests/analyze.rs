@@ -853,3 +853,16 @@ fn hostile_inputs_do_not_panic() {
         assert_spans_valid(src, &s);
     }
 }
+
+/// Found by stress testing: redirections after a group are copied to every
+/// command inside it; hostile input must stop at the text budget, not grow
+/// quadratically.
+#[test]
+fn redirect_broadcast_is_bounded() {
+    let n = 4000;
+    let src = format!("{{ {} }} {}\n", "a;".repeat(n), ">f ".repeat(n));
+    let s = hullguard_shell::analyze(&src);
+    let copies: usize = s.commands.iter().map(|c| c.redirects.len()).sum();
+    assert!(copies < n * n, "{copies} redirect copies");
+    assert!(!s.errors.is_empty(), "the analysis must say it stopped");
+}
