@@ -95,18 +95,7 @@ pub fn rules_markdown(rules: &[&'static RuleInfo]) -> String {
     }
     for r in rules {
         let _ = write!(s, "\n## {} {}\n\n", r.code, r.name);
-        let _ = writeln!(
-            s,
-            "Severity: **{}** · on by default: **{}** · fixable: **{}**{}\n",
-            r.severity,
-            if r.default_enabled { "yes" } else { "no" },
-            if r.fixable { "yes" } else { "no" },
-            if r.cis.is_empty() {
-                String::new()
-            } else {
-                format!(" · CIS Docker Benchmark: {}", r.cis.join(", "))
-            }
-        );
+        let _ = writeln!(s, "{}\n", meta_line(r, "**"));
         // Demote the doc's `##` sections under the rule heading.
         for line in doc_markdown(r).lines() {
             if let Some(h) = line.strip_prefix("## ") {
@@ -119,6 +108,22 @@ pub fn rules_markdown(rules: &[&'static RuleInfo]) -> String {
     s
 }
 
+/// `Severity: high · on by default: yes · fixable: no · CIS Docker Benchmark: 4.1`,
+/// with values wrapped in `strong` (`**` for Markdown).
+fn meta_line(r: &RuleInfo, strong: &str) -> String {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let mut line = format!(
+        "Severity: {strong}{}{strong} · on by default: {strong}{}{strong} · fixable: {strong}{}{strong}",
+        r.severity,
+        yes_no(r.default_enabled),
+        yes_no(r.fixable)
+    );
+    if !r.cis.is_empty() {
+        line.push_str(&format!(" · CIS Docker Benchmark: {}", r.cis.join(", ")));
+    }
+    line
+}
+
 fn anchor(r: &RuleInfo) -> String {
     format!("{}-{}", r.code.to_ascii_lowercase(), r.name)
 }
@@ -128,18 +133,7 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode> {
         bail!("no rule `{}`; `hullguard rules` lists them", args.rule);
     };
     let mut s = format!("{} {}: {}\n", r.code, r.name, r.summary);
-    let _ = writeln!(
-        s,
-        "severity: {} · on by default: {} · fixable: {}{}\n",
-        r.severity,
-        if r.default_enabled { "yes" } else { "no" },
-        if r.fixable { "yes" } else { "no" },
-        if r.cis.is_empty() {
-            String::new()
-        } else {
-            format!(" · CIS Docker Benchmark: {}", r.cis.join(", "))
-        }
-    );
+    let _ = writeln!(s, "{}\n", meta_line(r, ""));
     s.push_str(&doc_markdown(r));
     write_stdout(&s)
 }

@@ -4,7 +4,7 @@
 use crate::ast::*;
 use crate::json::parse_string_array;
 use crate::logical::LogicalLine;
-use crate::words::{extract_flags, split_words};
+use crate::words::{extract_flags, split_words, RawWord};
 use hullguard_diagnostics::Span;
 
 pub(crate) struct ParsedLine {
@@ -281,19 +281,9 @@ fn parse_name_val(rest: &LogicalLine, keyword: Keyword, escape: char, errors: &m
     let mut out = Vec::new();
     for w in &words {
         let wt = &text[w.start..w.end];
-        match wt.find('=') {
-            Some(eq) => out.push(KeyValue {
-                key: Word {
-                    text: wt[..eq].to_string(),
-                    span: rest.span(w.start, w.start + eq),
-                },
-                value: Some(Word {
-                    text: wt[eq + 1..].to_string(),
-                    span: rest.span(w.start + eq + 1, w.end),
-                }),
-                span: rest.span(w.start, w.end),
-            }),
-            None => errors.syntax(
+        match wt.contains('=') {
+            true => out.push(key_value(rest, w)),
+            false => errors.syntax(
                 rest.span(w.start, w.end),
                 format!("syntax error - can't find = in {wt:?}; must be of the form: name=value"),
             ),
@@ -303,40 +293,34 @@ fn parse_name_val(rest: &LogicalLine, keyword: Keyword, escape: char, errors: &m
 }
 
 fn parse_arg(rest: &LogicalLine, escape: char, errors: &mut Errors, kw: Span) -> Args {
-    let text = rest.text();
-    let words = split_words(text, escape);
+    let words = split_words(rest.text(), escape);
     if words.is_empty() {
         errors.build(kw, "ARG requires at least one argument");
     }
-    Args::KeyValues(
-        words
-            .iter()
-            .map(|w| {
-                let wt = &text[w.start..w.end];
-                match wt.find('=') {
-                    Some(eq) => KeyValue {
-                        key: Word {
-                            text: wt[..eq].to_string(),
-                            span: rest.span(w.start, w.start + eq),
-                        },
-                        value: Some(Word {
-                            text: wt[eq + 1..].to_string(),
-                            span: rest.span(w.start + eq + 1, w.end),
-                        }),
-                        span: rest.span(w.start, w.end),
-                    },
-                    None => KeyValue {
-                        key: Word {
-                            text: wt.to_string(),
-                            span: rest.span(w.start, w.end),
-                        },
-                        value: None,
-                        span: rest.span(w.start, w.end),
-                    },
-                }
-            })
-            .collect(),
-    )
+    Args::KeyValues(words.iter().map(|w| key_value(rest, w)).collect())
+}
+
+/// `name=value` (or a bare `name`) from one word of `rest`.
+fn key_value(rest: &LogicalLine, w: &RawWord) -> KeyValue {
+    let wt = &rest.text()[w.start..w.end];
+    let (key_end, value) = match wt.find('=') {
+        Some(eq) => (
+            w.start + eq,
+            Some(Word {
+                text: wt[eq + 1..].to_string(),
+                span: rest.span(w.start + eq + 1, w.end),
+            }),
+        ),
+        None => (w.end, None),
+    };
+    KeyValue {
+        key: Word {
+            text: rest.text()[w.start..key_end].to_string(),
+            span: rest.span(w.start, key_end),
+        },
+        value,
+        span: rest.span(w.start, w.end),
+    }
 }
 
 fn parse_paths(

@@ -98,7 +98,45 @@ impl<'a> Parser<'a> {
             self.instruction(line, lead);
         }
         self.df.escape = self.escape;
+        self.check_structure();
         self.df
+    }
+
+    /// Errors about the file as a whole, as BuildKit reports them: no
+    /// instruction at all (a parser error), instructions other than `ARG` before
+    /// the first `FROM`, and no `FROM` (build errors).
+    fn check_structure(&mut self) {
+        if self.df.instructions.is_empty() {
+            let at = self.src.len();
+            self.error(Span::empty(at), "file with no instructions", true);
+            return;
+        }
+        let mut errors = Vec::new();
+        let mut seen_from = false;
+        for inst in &self.df.instructions {
+            match inst.keyword {
+                Keyword::From => {
+                    seen_from = true;
+                    break;
+                }
+                Keyword::Arg | Keyword::Unknown => {}
+                kw => errors.push((
+                    inst.keyword_span,
+                    format!("{kw} before the first FROM: no build stage in current context"),
+                )),
+            }
+        }
+        if !seen_from && errors.is_empty() {
+            if let Some(first) = self.df.instructions.first() {
+                errors.push((
+                    first.keyword_span,
+                    "no FROM instruction: the file defines no build stage".to_string(),
+                ));
+            }
+        }
+        for (span, message) in errors {
+            self.error(span, message, false);
+        }
     }
 
     /// Records a parser directive if `line` is one; returns whether it was.

@@ -1,10 +1,9 @@
 //! DF003: a base image without a tag, or tagged `latest`.
 
-use super::util::ImageRef;
+use super::util::{external_base, ImageRef};
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
 use hullguard_diagnostics::RuleInfo;
-use hullguard_dockerfile::{Args, Keyword};
 
 declare_rule! {
     /// ## What it does
@@ -49,15 +48,9 @@ impl DockerfileRule for LatestTag {
     }
 
     fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
-        if cx.inst.keyword != Keyword::From || cx.onbuild {
-            return;
-        }
-        let (Some(stage), Args::From { image, .. }) = (cx.stage, &cx.inst.args) else {
+        let Some((stage, image)) = external_base(cx) else {
             return;
         };
-        if stage.parent.is_some() || stage.scratch {
-            return;
-        }
         let Some(value) = stage.base.resolved() else {
             // The tag comes from a build argument without a value here: say so
             // (informational), since an unset argument means no tag.

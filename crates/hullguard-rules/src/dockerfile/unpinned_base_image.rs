@@ -1,10 +1,9 @@
 //! DF004: a base image not pinned by digest.
 
-use super::util::ImageRef;
+use super::util::{external_base, ImageRef};
 use super::DockerfileRule;
 use crate::engine::{InstCtx, Sink};
 use hullguard_diagnostics::RuleInfo;
-use hullguard_dockerfile::{Args, Keyword};
 
 declare_rule! {
     /// ## What it does
@@ -49,15 +48,9 @@ impl DockerfileRule for UnpinnedBaseImage {
     }
 
     fn check_instruction(&self, cx: &InstCtx, sink: &mut Sink) {
-        if cx.inst.keyword != Keyword::From || cx.onbuild {
-            return;
-        }
-        let (Some(stage), Args::From { image, .. }) = (cx.stage, &cx.inst.args) else {
+        let Some((stage, image)) = external_base(cx) else {
             return;
         };
-        if stage.parent.is_some() || stage.scratch {
-            return;
-        }
         let Some(value) = stage.base.resolved() else {
             return;
         };

@@ -1,7 +1,9 @@
 //! Helpers shared by several Dockerfile rules.
 
 use crate::cmd::{Cmd, CmdArg};
-use hullguard_dockerfile::model::{Model, Scope};
+use crate::engine::InstCtx;
+use hullguard_dockerfile::model::{Model, Scope, Stage};
+use hullguard_dockerfile::{Args, Keyword, Word};
 
 /// A parsed image reference `[registry/]path[:tag][@digest]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,6 +278,18 @@ pub fn in_final_image(model: &Model, stage: usize) -> bool {
         cur = model.stages.get(s).and_then(|st| st.parent);
     }
     false
+}
+
+/// For a `FROM` that names an external image (not an earlier stage, not
+/// `scratch`, not inside `ONBUILD`): its stage and the image word.
+pub fn external_base<'a>(cx: &InstCtx<'a>) -> Option<(&'a Stage, &'a Word)> {
+    if cx.inst.keyword != Keyword::From || cx.onbuild {
+        return None;
+    }
+    let (Some(stage), Args::From { image, .. }) = (cx.stage, &cx.inst.args) else {
+        return None;
+    };
+    (stage.parent.is_none() && !stage.scratch).then_some((stage, image))
 }
 
 /// Lower-cased path normalised for prefix checks: no trailing `/`, no `/./`.
