@@ -76,10 +76,10 @@ pub(crate) fn parse_instruction_line(
                     format!("{keyword} requires at least one argument"),
                 );
             }
-            Args::Command(command_form(&rest))
+            Args::Command(command_form(&rest, &mut errors))
         }
         Keyword::Shell => {
-            let form = command_form(&rest);
+            let form = command_form(&rest, &mut errors);
             if !form.is_exec() {
                 errors.build(
                     rest.full_span().cover(keyword_span),
@@ -115,6 +115,7 @@ pub(crate) fn parse_instruction_line(
             if rest.is_empty() {
                 errors.build(keyword_span, "VOLUME requires at least one argument");
             }
+            not_string_array(&rest, &mut errors);
             match json_words(&rest) {
                 Some(w) => Args::Words(w),
                 None => Args::Words(words_of(&rest, escape)),
@@ -184,9 +185,10 @@ fn words_of(line: &LogicalLine, escape: char) -> Vec<Word> {
         .collect()
 }
 
-fn command_form(rest: &LogicalLine) -> CommandForm {
+fn command_form(rest: &LogicalLine, errors: &mut Errors) -> CommandForm {
     let text = rest.text();
     if text.starts_with('[') {
+        not_string_array(rest, errors);
         if let Some((elems, end)) = parse_string_array(text) {
             return CommandForm::Exec {
                 args: elems
@@ -201,6 +203,18 @@ fn command_form(rest: &LogicalLine) -> CommandForm {
         }
     }
     CommandForm::Shell(rest.clone())
+}
+
+/// BuildKit (`parseMaybeJSON`): text that is valid JSON but an array with
+/// non-string elements is an error, not shell form. (`null` decodes to "" in Go.)
+fn not_string_array(rest: &LogicalLine, errors: &mut Errors) {
+    if let Ok(serde_json::Value::Array(items)) =
+        serde_json::from_str::<serde_json::Value>(rest.text())
+    {
+        if items.iter().any(|v| !v.is_string() && !v.is_null()) {
+            errors.syntax(rest.full_span(), "arrays must be comprised of strings only");
+        }
+    }
 }
 
 /// JSON array form decoded into words (COPY, ADD, VOLUME).
@@ -330,6 +344,9 @@ fn parse_paths(
     errors: &mut Errors,
     kw: Span,
 ) -> Args {
+    if rest.text().starts_with('[') {
+        not_string_array(rest, errors);
+    }
     let mut words = json_words(rest).unwrap_or_else(|| words_of(rest, escape));
     let has_heredoc = words
         .iter()
@@ -351,13 +368,15 @@ fn parse_paths(
     }
 }
 
+/// BuildKit's parser accepts any `HEALTHCHECK` type and arguments; the checks
+/// below are the build's (instructions.Parse), so they are build errors.
 fn parse_healthcheck(rest: &LogicalLine, errors: &mut Errors, kw: Span) -> Args {
     let text = rest.text();
     let end = text.find(char::is_whitespace).unwrap_or(text.len());
     let typ = &text[..end];
     if typ.eq_ignore_ascii_case("NONE") {
         if !text[end..].trim().is_empty() {
-            errors.syntax(
+            errors.build(
                 rest.span(end, text.len()),
                 "HEALTHCHECK NONE takes no arguments",
             );
@@ -369,14 +388,14 @@ fn parse_healthcheck(rest: &LogicalLine, errors: &mut Errors, kw: Span) -> Args 
         let lead = after.text().len() - after.text().trim_start().len();
         let cmd = after.slice(lead, after.text().len());
         if cmd.is_empty() {
-            errors.syntax(rest.span(0, end), "missing command after HEALTHCHECK CMD");
+            errors.build(rest.span(0, end), "missing command after HEALTHCHECK CMD");
         }
-        return Args::Healthcheck(Healthcheck::Cmd(command_form(&cmd)));
+        return Args::Healthcheck(Healthcheck::Cmd(command_form(&cmd, errors)));
     }
     if typ.is_empty() {
-        errors.syntax(kw, "HEALTHCHECK requires a type: CMD or NONE");
+        errors.build(kw, "HEALTHCHECK requires a type: CMD or NONE");
     } else {
-        errors.syntax(
+        errors.build(
             rest.span(0, end),
             format!("unknown type {typ:?} in HEALTHCHECK (try CMD)"),
         );

@@ -417,3 +417,20 @@ fn long_stage_chains_are_bounded() {
     let m = Model::build(&df, &BTreeMap::new(), None);
     assert_eq!(m.stages.len(), 3999);
 }
+
+#[test]
+fn json_arrays_of_non_strings_are_errors_as_in_buildkit() {
+    let df = parse(
+        "FROM a\nCMD [\"a\", 1]\nVOLUME [\"/x\", [\"y\"]]\nRUN [not json\nCMD [\"ok\", null]\n",
+    );
+    let msgs: Vec<&str> = df.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        msgs, ["arrays must be comprised of strings only"; 2],
+        "{msgs:?}"
+    );
+    assert!(df.errors.iter().all(|e| e.syntax));
+    // Bare or unknown HEALTHCHECK types pass BuildKit's parser; the build rejects them.
+    let df = parse("FROM a\nHEALTHCHECK\nHEALTHCHECK CONNECT x\n");
+    assert_eq!(df.errors.len(), 2);
+    assert!(df.errors.iter().all(|e| !e.syntax));
+}
