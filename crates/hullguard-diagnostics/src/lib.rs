@@ -7,7 +7,7 @@
 mod line_index;
 mod span;
 
-pub use line_index::{LineCol, LineIndex};
+pub use line_index::{floor_char_boundary, LineCol, LineIndex};
 pub use span::Span;
 
 use serde::Serialize;

@@ -76,7 +76,7 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// The largest character boundary at or before `offset`.
-pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
     }

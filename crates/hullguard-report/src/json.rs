@@ -151,27 +151,17 @@ pub(crate) struct BySeverity {
 }
 
 fn document<'a>(report: &Report<'a>) -> Document<'a> {
-    let [critical, high, medium, low, info] = report.counts_by_severity();
     Document {
         version: JSON_SCHEMA_VERSION,
-        tool: Tool {
-            name: "hullguard",
-            version: report.tool_version,
-        },
+        tool: tool(report.tool_version),
         findings: report.findings.iter().map(finding).collect(),
         errors: report.errors,
-        summary: Summary {
-            files: report.files_scanned,
-            findings: report.findings.len(),
-            errors: report.errors.len(),
-            by_severity: BySeverity {
-                critical,
-                high,
-                medium,
-                low,
-                info,
-            },
-        },
+        summary: summary(
+            report.files_scanned,
+            report.findings.len(),
+            report.errors.len(),
+            report.counts_by_severity(),
+        ),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Byte spans resolved to 1-based lines and columns, shared by every format so
 //! that text, JSON, SARIF and JUnit agree on every position.
 
-use hullguard_diagnostics::{LineCol, SourceFile, Span};
+use hullguard_diagnostics::{floor_char_boundary, LineCol, SourceFile, Span};
 
 /// A span with its start and (exclusive) end positions.
 ///
@@ -28,14 +28,6 @@ pub(crate) fn resolve(file: &SourceFile, span: Span) -> Resolved {
         start: file.line_col(start),
         end: file.line_col(end),
     }
-}
-
-/// The largest character boundary at or before `offset` (`offset <= text.len()`).
-pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]
