@@ -357,14 +357,12 @@ fn check_script(cx: &InstCtx, sink: &mut Sink, s: &Script, map: &crate::cmd::Map
                     .is_some_and(|w| mentions(&w.lossy) && (w.lossy.contains('/')));
             if executes && !verified {
                 reported[i] = true;
-                let n = later.unwrapped().map_or("it", |(n, _)| n);
-                report(
-                    cx,
-                    sink,
-                    map,
-                    c,
-                    &format!("saved to `{file}` and run by `{n}`"),
-                );
+                let direct = later.words.first().is_some_and(|w| mentions(&w.lossy));
+                let how = match later.unwrapped() {
+                    Some((n, _)) if !direct => format!("saved to `{file}` and run by `{n}`"),
+                    _ => format!("saved to `{file}` and executed"),
+                };
+                report(cx, sink, map, c, &how);
                 break;
             }
         }

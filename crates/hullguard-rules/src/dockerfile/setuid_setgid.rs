@@ -51,9 +51,9 @@ pub struct SetuidSetgid;
 
 fn what(setuid: bool, setgid: bool) -> &'static str {
     match (setuid, setgid) {
-        (true, true) => "setuid and setgid",
-        (true, false) => "setuid",
-        _ => "setgid",
+        (true, true) => "setuid and setgid bits",
+        (true, false) => "setuid bit",
+        _ => "setgid bit",
     }
 }
 
@@ -82,7 +82,7 @@ impl DockerfileRule for SetuidSetgid {
                     sink.report(
                         &SETUID_SETGID,
                         span,
-                        format!("`--chmod` sets the {} bit", what(e.setuid, e.setgid)),
+                        format!("`--chmod` sets the {}", what(e.setuid, e.setgid)),
                     );
                 }
             }
@@ -107,7 +107,7 @@ impl DockerfileRule for SetuidSetgid {
                     &SETUID_SETGID,
                     m.arg.span,
                     format!(
-                        "`{} {}` sets the {} bit",
+                        "`{} {}` sets the {}",
                         m.tool,
                         m.mode,
                         what(e.setuid, e.setgid)
