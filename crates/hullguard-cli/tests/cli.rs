@@ -442,3 +442,36 @@ fn committed_rules_doc_is_current() {
         "docs/rules.md is stale: run `cargo run -p hullguard-cli -- rules --format markdown > docs/rules.md`"
     );
 }
+
+/// The SARIF the binary writes for the bundled examples (every kind of finding
+/// the rules produce, real rule docs, fixes) is valid against the official
+/// SARIF 2.1.0 schema, read from the shared workspace.
+#[test]
+fn sarif_of_the_examples_validates_against_the_official_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let schema_path = root.join("../shared/schemas/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(&schema_path)
+            .unwrap_or_else(|e| panic!("{} is required ({e})", schema_path.display())),
+    )
+    .unwrap();
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let out = hg()
+        .args(["scan", "--format", "sarif"])
+        .arg(root.join("examples"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() > 30, "{} results", results.len());
+    assert!(results.iter().any(|r| r.get("fixes").is_some()));
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
+}
