@@ -164,6 +164,16 @@ pub fn is_placeholder(value: &str) -> bool {
         || l.starts_with("file:")
         || (l.starts_with('/') && !l.contains(' '))
         || is_file_name(&l)
+        || is_repeated_char(&l)
+}
+
+/// `00000000`, `xxxxxxxx`, `********`: a filler, not a secret.
+fn is_repeated_char(v: &str) -> bool {
+    let mut chars = v.chars();
+    match chars.next() {
+        Some(first) => v.len() >= 4 && chars.all(|c| c == first),
+        None => false,
+    }
 }
 
 /// A bare file name (`reset-password.sh`, `db.key`): the value names where a

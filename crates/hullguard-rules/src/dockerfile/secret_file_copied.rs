@@ -167,9 +167,18 @@ impl DockerfileRule for SecretFileCopied {
         {
             return;
         }
-        let Args::Paths { sources, .. } = &cx.inst.args else {
+        let Args::Paths { sources, dest } = &cx.inst.args else {
             return;
         };
+        // `COPY signing.key /etc/keys/vendor.pub`: the destination says it is a
+        // public key.
+        let public_dest = dest.as_ref().is_some_and(|d| {
+            let d = cx.scope.expand(&d.text).value.to_ascii_lowercase();
+            d.ends_with(".pub") || d.contains("public") || d.contains("pubkey")
+        });
+        if public_dest {
+            return;
+        }
         for s in sources {
             if s.text.starts_with("<<") || s.text.contains("://") {
                 continue;
