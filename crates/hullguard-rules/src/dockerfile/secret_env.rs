@@ -70,19 +70,14 @@ impl DockerfileRule for SecretEnv {
             if !is_secret_name(&name) {
                 continue;
             }
-            match &kv.value {
-                // `ARG TOKEN=""` is `ARG TOKEN`: the value comes from `--build-arg`.
-                Some(v) if kind == "ARG" && v.text.trim_matches(['"', '\'']).is_empty() => {
-                    sink.report(
-                        &SECRET_ENV,
-                        kv.span,
-                        format!("build argument `{name}` looks like a secret; its value is recorded in the image history"),
-                    )
-                    .set_severity(Severity::Medium)
-                    .set_help("use `RUN --mount=type=secret,id=...` instead of a build argument");
-                }
-                Some(v) => {
-                    let raw = v.text.trim_matches(['"', '\'']);
+            // `ARG TOKEN=""` is `ARG TOKEN`: the value comes from `--build-arg`.
+            let value = kv
+                .value
+                .as_ref()
+                .map(|v| v.text.trim_matches(['"', '\'']))
+                .filter(|raw| !(kind == "ARG" && raw.is_empty()));
+            match value {
+                Some(raw) => {
                     if is_placeholder(raw) {
                         continue;
                     }
