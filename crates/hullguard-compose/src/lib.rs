@@ -1,0 +1,5 @@
+//! Compose projects: the YAML with source positions, interpolation, the merge of
+//! several files, `extends`, `include` and profiles, and the conversion of each
+//! service into a [`ContainerSpec`](hullguard_container::ContainerSpec).
+
+pub mod node;
