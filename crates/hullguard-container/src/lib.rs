@@ -9,6 +9,7 @@
 //! [`Setting::Unknown`], never guessed: rules neither fire on it nor treat it as
 //! missing.
 
+pub mod api;
 pub mod parse;
 mod spec;
 

@@ -77,11 +77,15 @@ pub fn parse_volume_spec(spec: &str) -> Result<Mount, String> {
         _ => return Err(format!("invalid volume specification `{spec}`")),
     };
     if dst.is_empty() {
-        return Err(format!("invalid volume specification `{spec}`: empty target"));
+        return Err(format!(
+            "invalid volume specification `{spec}`: empty target"
+        ));
     }
     let mut m = match src {
-        Some(s) if s.is_empty() => {
-            return Err(format!("invalid volume specification `{spec}`: empty source"))
+        Some("") => {
+            return Err(format!(
+                "invalid volume specification `{spec}`: empty source"
+            ))
         }
         Some(s) if is_host_path(s) => {
             let mut m = Mount::new(MountKind::Bind, dst);
@@ -149,7 +153,8 @@ pub fn parse_mount_csv(spec: &str) -> Result<Mount, String> {
             }
             "tmpfs-mode" | "tmpfs-size" => {
                 if let Some(v) = v {
-                    m.tmpfs_options.push(format!("{}={v}", &k["tmpfs-".len()..]));
+                    m.tmpfs_options
+                        .push(format!("{}={v}", &k["tmpfs-".len()..]));
                 }
             }
             "" => {}
@@ -174,7 +179,9 @@ pub fn local_volume_host_path(opts: &[(String, String)]) -> Option<String> {
     let get = |k: &str| opts.iter().rev().find(|(ok, _)| ok == k).map(|(_, v)| v);
     let o = get("o").map(String::as_str).unwrap_or("");
     let ty = get("type").map(String::as_str).unwrap_or("");
-    let is_bind = o.split(',').any(|x| x.trim() == "bind" || x.trim() == "rbind");
+    let is_bind = o
+        .split(',')
+        .any(|x| x.trim() == "bind" || x.trim() == "rbind");
     if is_bind {
         return get("device").cloned();
     }
@@ -201,7 +208,9 @@ pub fn parse_port_spec(spec: &str) -> Result<Port, String> {
     };
     let (host_ip, rest) = if let Some(after) = rest.strip_prefix('[') {
         let (ip, tail) = after.split_once(']').ok_or_else(|| bad("unclosed `[`"))?;
-        let tail = tail.strip_prefix(':').ok_or_else(|| bad("`:` expected after `]`"))?;
+        let tail = tail
+            .strip_prefix(':')
+            .ok_or_else(|| bad("`:` expected after `]`"))?;
         (Some(ip.to_string()), tail)
     } else {
         let parts: Vec<&str> = rest.split(':').collect();
@@ -259,9 +268,7 @@ pub fn parse_bytes(s: &str) -> Result<i64, String> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(num_end);
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid size `{s}`"))?;
+    let value: f64 = num.parse().map_err(|_| format!("invalid size `{s}`"))?;
     let unit = unit.trim();
     let unit = unit
         .strip_suffix("ib")
@@ -289,7 +296,7 @@ pub fn parse_cpus(s: &str) -> Result<i64, String> {
         .trim()
         .parse()
         .map_err(|_| format!("invalid CPU count `{s}`"))?;
-    if !v.is_finite() || v < 0.0 || v > 1.0e9 {
+    if !v.is_finite() || !(0.0..=1.0e9).contains(&v) {
         return Err(format!("invalid CPU count `{s}`"));
     }
     Ok((v * 1e9).round() as i64)
@@ -417,7 +424,10 @@ mod tests {
     #[test]
     fn ports() {
         let p = parse_port_spec("80:80").unwrap();
-        assert_eq!((p.host_ip, p.host_port, p.container_port), (None, Some((80, 80)), (80, 80)));
+        assert_eq!(
+            (p.host_ip, p.host_port, p.container_port),
+            (None, Some((80, 80)), (80, 80))
+        );
         let p = parse_port_spec("127.0.0.1:8080:80/udp").unwrap();
         assert_eq!(p.host_ip.as_deref(), Some("127.0.0.1"));
         assert_eq!(p.protocol, "udp");
@@ -447,7 +457,10 @@ mod tests {
         assert_eq!(parse_ulimit("nofile=1024:2048").unwrap().hard, 2048);
         assert_eq!(parse_ulimit("nproc=10").unwrap().soft, 10);
         let d = parse_device("/dev/mem").unwrap();
-        assert_eq!((d.container.as_str(), d.permissions.as_str()), ("/dev/mem", "rwm"));
+        assert_eq!(
+            (d.container.as_str(), d.permissions.as_str()),
+            ("/dev/mem", "rwm")
+        );
         let d = parse_device("/dev/sda:r").unwrap();
         assert_eq!(d.permissions, "r");
         assert_eq!(parse_restart("on-failure:7").unwrap().max_retries, Some(7));

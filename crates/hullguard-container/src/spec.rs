@@ -280,6 +280,22 @@ pub struct ImageDefaults {
     pub user: Setting<String>,
     /// The image's healthcheck: `Unset` means it has none.
     pub healthcheck: Setting<Healthcheck>,
+    /// For an image built from a Dockerfile: the external base image (`FROM
+    /// debian:12`) whose own `USER` and `HEALTHCHECK` apply where the Dockerfile
+    /// sets none (those settings are then `Unknown`). `None` for `scratch`, or for
+    /// an inspected image.
+    pub external_base: Option<String>,
+    /// No stage sets `USER`: the user is the base image's.
+    pub user_from_base: bool,
+}
+
+impl ImageDefaults {
+    /// Whether the user is unknown only because no stage sets one and the
+    /// external base image's user applies (not because a `USER` value could not
+    /// be resolved).
+    pub fn user_from_external_base(&self) -> bool {
+        self.external_base.is_some() && self.user_from_base && self.user.is_unknown()
+    }
 }
 
 /// A compose `build:` section, resolved against the project directory.
@@ -486,9 +502,7 @@ impl ContainerSpec {
             Setting::Unknown(_) => EffectiveUser::Unknown,
             _ => match &self.image_defaults {
                 Some(img) => match &img.user {
-                    Setting::Set(a) if !a.value.trim().is_empty() => {
-                        EffectiveUser::Image(img, a)
-                    }
+                    Setting::Set(a) if !a.value.trim().is_empty() => EffectiveUser::Image(img, a),
                     Setting::Unknown(_) => EffectiveUser::Unknown,
                     _ => EffectiveUser::ImageRoot(img),
                 },
