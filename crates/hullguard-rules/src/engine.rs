@@ -18,6 +18,14 @@ pub struct RuleOptions {
     pub trusted_registries: Vec<String>,
     /// Extra regular expressions whose matches are secrets.
     pub secret_patterns: Vec<regex::Regex>,
+    /// Capabilities a container may add without a finding (`dangerous-capability`),
+    /// in any spelling (`sys_ptrace`, `CAP_SYS_PTRACE`): compared normalised.
+    pub allowed_capabilities: Vec<String>,
+    /// Host paths that may be mounted into containers without a finding
+    /// (`sensitive-host-mount`, `runtime-socket-mount`): a mount whose host path is
+    /// one of these, or under one, is accepted. Compared after lexical
+    /// normalisation (`//`, `/./`, `..`, trailing `/`).
+    pub allowed_host_paths: Vec<String>,
 }
 
 /// What to run and how.
@@ -343,7 +351,7 @@ fn stage_key(stage: &Stage) -> String {
 }
 
 /// A stable 64-bit FNV-1a over the parts, as hex, prefixed by the rule code.
-fn fingerprint(code: &str, stage: Option<&str>, context: &str, snippet: &str) -> String {
+pub(crate) fn fingerprint(code: &str, stage: Option<&str>, context: &str, snippet: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in [stage.unwrap_or(""), "\u{1f}", context, "\u{1f}", snippet] {
         for b in part.as_bytes() {

@@ -4,10 +4,16 @@
 //! [`check_dockerfile`] runs the Dockerfile rules in one pass over the
 //! instructions (a fold, as hadolint does): rules that need the whole stage or
 //! file decide at its end instead of looking ahead.
+//!
+//! [`check_container`] runs the container rules over one
+//! [`ContainerSpec`](hullguard_container::ContainerSpec), whatever produced it
+//! (a compose service, a `docker run` line, an Engine API document), and
+//! [`problem_findings`] reports what those sources could not read.
 
 #[macro_use]
 mod macros;
 mod cmd;
+pub mod container;
 pub mod dockerfile;
 mod engine;
 mod fix;
@@ -16,9 +22,13 @@ pub mod secrets;
 mod suppress;
 
 pub use cmd::{Cmd, CmdArg};
+pub use container::check_container;
 pub use engine::{check_dockerfile, CheckOptions, DockerfileResult, RuleOptions};
 pub use fix::apply_fixes;
-pub use meta::{INVALID_INSTRUCTION, PARSE_ERROR, UNUSED_SUPPRESSION};
+pub use meta::{
+    problem_findings, INVALID_CONTAINER_CONFIG, INVALID_INSTRUCTION, PARSE_ERROR,
+    UNUSED_SUPPRESSION,
+};
 
 use hullguard_diagnostics::RuleInfo;
 
@@ -26,6 +36,7 @@ use hullguard_diagnostics::RuleInfo;
 pub fn all_rules() -> Vec<&'static RuleInfo> {
     let mut rules: Vec<&'static RuleInfo> = meta::RULES.to_vec();
     rules.extend(dockerfile::RULES.iter().map(|r| r.info()));
+    rules.extend(container::RULES.iter().map(|r| r.info()));
     rules.sort_by_key(|r| r.code);
     rules
 }

@@ -1,7 +1,11 @@
 //! Rules about the input itself rather than its security: parse errors,
-//! instructions a build would reject, and suppressions that match nothing.
+//! instructions a build would reject, suppressions that match nothing, and
+//! container configuration hullguard could not read.
 
-use hullguard_diagnostics::RuleInfo;
+use crate::engine::{fingerprint, CheckOptions};
+use hullguard_container::Problem;
+use hullguard_diagnostics::{Finding, Location, RuleInfo};
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -83,4 +87,81 @@ declare_rule! {
     }
 }
 
-pub(crate) static RULES: [&RuleInfo; 3] = [&PARSE_ERROR, &INVALID_INSTRUCTION, &UNUSED_SUPPRESSION];
+declare_rule! {
+    /// ## What it does
+    /// Reports container configuration that hullguard could not read, in a compose
+    /// file, a `docker run` command line or an Engine API document: invalid YAML or
+    /// JSON, a value of the wrong type, an unknown restart policy, a malformed port,
+    /// volume or device, an unresolved `${VARIABLE}` without a default, a flag that
+    /// is missing its value.
+    ///
+    /// ## Why is this bad?
+    /// What cannot be read cannot be checked: the container rules neither fire on
+    /// such a value nor treat it as missing, so a dangerous setting behind it goes
+    /// unreported. Most of these are also errors for `docker compose` or the
+    /// engine, which would refuse the configuration.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     image: example/web:1
+    ///     ports: ["80:eighty"]
+    /// ```
+    ///
+    /// ## How to fix
+    /// Correct the value as the message says; for variables, define them (in
+    /// `.env` or the environment) or give a default (`${PORT:-8080}`).
+    ///
+    /// ## References
+    /// - [Compose file reference](https://docs.docker.com/reference/compose-file/)
+    /// - [`docker run` reference](https://docs.docker.com/reference/cli/docker/container/run/)
+    /// - [Engine API](https://docs.docker.com/reference/api/engine/)
+    pub static INVALID_CONTAINER_CONFIG = {
+        code: "HG004",
+        name: "invalid-container-config",
+        severity: Medium,
+        default_enabled: true,
+        cis: [],
+        summary: "container configuration hullguard could not read, so could not check",
+        fixable: false,
+    }
+}
+
+pub(crate) static RULES: [&RuleInfo; 4] = [
+    &PARSE_ERROR,
+    &INVALID_INSTRUCTION,
+    &UNUSED_SUPPRESSION,
+    &INVALID_CONTAINER_CONFIG,
+];
+
+/// Reports each [`Problem`] of a container source (compose project, `docker run`
+/// line, API document) as a finding of `invalid-container-config`, when that rule
+/// is enabled. The fingerprint is made of the file path (or the object) and the
+/// message: no line numbers.
+pub fn problem_findings(problems: &[Problem], opts: &CheckOptions) -> Vec<Finding> {
+    if !opts.enabled.contains(INVALID_CONTAINER_CONFIG.code) {
+        return Vec::new();
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Finding> = problems
+        .iter()
+        .map(|p| {
+            let message = p.message.trim().trim_end_matches('.').to_string();
+            let place = match &p.at {
+                Location::File { file, .. } => file.path.clone(),
+                Location::Object { kind, name, .. } => format!("{kind}\u{1f}{name}"),
+            };
+            let base = fingerprint(INVALID_CONTAINER_CONFIG.code, Some(&place), &message, "");
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            let mut f = Finding::new(&INVALID_CONTAINER_CONFIG, p.at.clone(), message)
+                .with_help("correct the value: what hullguard cannot read, it cannot check");
+            f.fingerprint = if *n == 1 { base } else { format!("{base}-{n}") };
+            f
+        })
+        .collect();
+    crate::container::apply_overrides(&mut out, opts);
+    crate::container::sort_findings(&mut out);
+    out
+}

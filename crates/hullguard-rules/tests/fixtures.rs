@@ -108,7 +108,9 @@ fn every_rule_has_a_fixture_and_every_fixture_passes() {
     let mut failures = Vec::new();
     let mut missing = Vec::new();
     for rule in all_rules() {
-        if rule.code.starts_with("HG") {
+        // Meta rules have no Dockerfile fixture; container rules have theirs in
+        // `container_fixtures.rs`.
+        if !rule.code.starts_with("DF") {
             continue;
         }
         let path = dir.join(format!("{}-{}.txt", rule.code, rule.name));
