@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 SECONDS_EACH="${1:-600}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(dockerfile_parse dockerfile_expand shell_analyze)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(dockerfile_parse dockerfile_expand shell_analyze api_json docker_run compose_load compose_interpolate)
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 SANITIZER="${SANITIZER:-address}"
@@ -38,6 +38,10 @@ for t in "${TARGETS[@]}"; do
         # count heuristic would run a full LSan leak check after almost every
         # input (5x slower; 223k runs with it on found no leak).
         shell_analyze)     extra=(-dict=shell.dict -max_len=4096 -detect_leaks=0) ;;
+        docker_run)        extra=(-dict=shell.dict -max_len=4096 -detect_leaks=0) ;;
+        api_json)          extra=(-max_len=8192) ;;
+        compose_load)      extra=(-max_len=8192) ;;
+        compose_interpolate) extra=(-max_len=1024) ;;
         *) echo "unknown target $t" >&2; exit 2 ;;
     esac
     mkdir -p "corpus/$t"

@@ -6,17 +6,21 @@ use std::path::PathBuf;
 const AFTER_HELP: &str = "\
 Exit codes: 0 no findings at or above --fail-on; 1 findings at or above it; 2 usage or runtime error.
 
-Implemented: Dockerfile analysis (`scan`), rule listing and docs (`rules`, `explain`).
-Not implemented yet (planned, see DESIGN.md): compose files and `docker run` lines in `scan`,
-`check`, `audit` (live engine), `guard` (admission), `image` (image inspection), `harden`.";
+Implemented: Dockerfiles, compose projects and `docker run` lines in shell scripts (`scan`),
+one `docker run` command line (`check`), compose hardening overrides (`harden`), rule listing
+and docs (`rules`, `explain`).
+Not implemented yet (planned, see DESIGN.md): `audit` (live engine), `guard` (admission),
+`image` (image inspection).";
 
 #[derive(Parser, Debug)]
 #[command(
     name = "hullguard",
     version,
     about = "Find and fix what makes Docker deployments insecure",
-    long_about = "hullguard reads Dockerfiles and tells you, precisely and fast, what is dangerous \
-                  and how to fix it; with --fix it writes the safe fixes.",
+    long_about = "hullguard reads Dockerfiles, compose files and `docker run` command lines and \
+                  tells you, precisely and fast, what is dangerous and how to fix it; with --fix \
+                  it writes the safe fixes, and `harden` writes a compose override that closes \
+                  what can be closed without knowing the application.",
     after_help = AFTER_HELP
 )]
 pub struct Cli {
@@ -26,8 +30,13 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Scan Dockerfiles (files, or directories searched recursively)
+    /// Scan Dockerfiles, compose projects and shell scripts with `docker run` lines
+    /// (files, or directories searched recursively)
     Scan(Box<ScanArgs>),
+    /// Check one `docker run` / `docker create` command line given after `--`
+    Check(Box<CheckArgs>),
+    /// Write a compose override file that hardens every service
+    Harden(Box<HardenArgs>),
     /// List every rule (code, name, severity, default on/off, CIS IDs)
     Rules(RulesArgs),
     /// Print the documentation of one rule
@@ -62,15 +71,36 @@ pub enum SeverityArg {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Files or directories to scan. Directories are searched for `Dockerfile`,
-    /// `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile`,
-    /// `Containerfile.*`, honouring `.gitignore`, `.ignore` and `.hullguardignore`.
-    /// Files named explicitly are scanned whatever their name. `-` reads standard input.
-    #[arg(default_value = ".")]
+    /// Files or directories to scan [default: `.`, or nothing when `-f` is given].
+    /// Directories are searched, honouring `.gitignore`, `.ignore` and
+    /// `.hullguardignore`, for Dockerfiles (`Dockerfile`, `Dockerfile.*`,
+    /// `*.Dockerfile`, `Containerfile` ...), compose files (`compose.yaml`,
+    /// `compose.yml`, `docker-compose.yaml`, `docker-compose.yml`, each merged with
+    /// its `*.override.*` file as `docker compose` does, and variants such as
+    /// `docker-compose.prod.yml` on their own) and shell scripts (`*.sh`, or a
+    /// `#!` line for sh/bash) whose `docker run` / `docker create` lines are
+    /// checked. Files named explicitly are scanned whatever their name (`*.yml`
+    /// and `*.yaml` as compose files, scripts by name or `#!`, anything else as a
+    /// Dockerfile). `-` reads standard input (its kind from --stdin-filename).
     pub paths: Vec<PathBuf>,
 
+    /// A compose file of one project, merged in order like `docker compose -f a
+    /// -f b` (repeatable)
+    #[arg(long = "file", short = 'f', value_name = "FILE")]
+    pub compose_files: Vec<PathBuf>,
+
+    /// Variables for compose interpolation from this file instead of the
+    /// project's `.env` (repeatable; later files win)
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+
+    /// Compose profile to enable (repeatable). Default: every service is scanned,
+    /// whatever its profiles, since any of them can be deployed
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+
     /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 
     /// Write the report to FILE instead of standard output
@@ -147,6 +177,116 @@ pub struct ScanArgs {
     /// Path shown for standard input (`-`)
     #[arg(long, value_name = "PATH", default_value = "<stdin>")]
     pub stdin_filename: String,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  hullguard check -- docker run --privileged -v /:/host alpine
+  hullguard check --fix -- docker run -p 80:80 nginx:1.27")]
+pub struct CheckArgs {
+    /// Print the hardened command line (flags that close the findings that can
+    /// be closed without knowing the application) instead of the report
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// Exit 1 when a finding has this severity or higher [default: low]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// Run only these rules (codes, prefixes, names, or `ALL`)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+
+    /// Add rules to the selection
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Configuration file (default: the nearest hullguard.toml above the current
+    /// directory)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every hullguard.toml
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+
+    /// When to use colour in text output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// One line per finding, without the source excerpt
+    #[arg(long)]
+    pub no_source: bool,
+
+    /// The command line: `docker run|create [FLAGS] IMAGE [CMD...]` (also
+    /// `docker container run|create`, `podman run|create`)
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "The override is used as: docker compose -f compose.yaml -f compose.hardened.yaml up
+It adds only what is missing (cap_drop, no-new-privileges, read-only root with a /tmp tmpfs,
+pids/memory/CPU limits, a non-root user the project's Dockerfile creates); it never reverses an
+explicit setting. What needs a decision (privileged, host namespaces, sensitive mounts, ...) is
+listed as remaining work."
+)]
+pub struct HardenArgs {
+    /// Compose files of the project, merged in order [default: `compose.yaml` or
+    /// `docker-compose.yml` and its override in the current directory]
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Where to write the override [default: compose.hardened.yaml beside the
+    /// first compose file]
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "stdout")]
+    pub output: Option<PathBuf>,
+
+    /// Write the override to standard output
+    #[arg(long)]
+    pub stdout: bool,
+
+    /// Also bind published ports to 127.0.0.1 (uses `!override`, which needs
+    /// Docker Compose v2.24.4 or later)
+    #[arg(long)]
+    pub bind_localhost: bool,
+
+    /// Memory limit for services without one (a value to tune)
+    #[arg(long, value_name = "SIZE", default_value = "512m")]
+    pub memory: String,
+
+    /// CPU limit for services without one (a value to tune)
+    #[arg(long, value_name = "CPUS", default_value = "1.0")]
+    pub cpus: String,
+
+    /// Process limit for services without one (a value to tune)
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub pids_limit: i64,
+
+    /// Variables for interpolation from this file instead of `.env` (repeatable)
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+
+    /// Compose profile to enable (repeatable; default: every service)
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+
+    /// Configuration file (default: the nearest hullguard.toml above the project)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every hullguard.toml
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -2,9 +2,12 @@
 //! and decides the exit code: 0 clean, 1 findings at or above `--fail-on`,
 //! 2 usage or runtime error.
 
+mod check;
 mod cli;
 mod discover;
 mod docs;
+mod harden;
+mod line_suppress;
 mod scan;
 
 use clap::Parser;
@@ -20,6 +23,8 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match args.command {
         cli::Command::Scan(a) => scan::run(*a),
+        cli::Command::Check(a) => check::run(*a),
+        cli::Command::Harden(a) => harden::run(*a),
         cli::Command::Rules(a) => docs::rules(a),
         cli::Command::Explain(a) => docs::explain(a),
     };

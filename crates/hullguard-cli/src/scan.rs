@@ -1,12 +1,20 @@
 //! `hullguard scan`: discover, read, check in parallel, fix, filter, report.
 
 use crate::cli::{ColorChoice, OutputFormat, ScanArgs, SeverityArg};
-use crate::discover::{display_path, inputs, Input};
+use crate::discover::{display_path, inputs, kind_of_named, Input, InputKind};
+use crate::line_suppress;
 use anyhow::{bail, Context, Result};
+use hullguard_compose::convert::project_specs;
+use hullguard_compose::loader::load_project;
+use hullguard_compose::project::{LoadOptions, Project};
 use hullguard_config::{Baseline, Config, ConfigCache, Selection};
-use hullguard_diagnostics::{Finding, RuleInfo, ScanError, Severity, SourceFile};
+use hullguard_diagnostics::{Finding, Location, RuleInfo, ScanError, Severity, SourceFile};
+use hullguard_docker_run::find_in_script;
 use hullguard_report::{write_report, Format, Report, StreamWriter, TextOptions};
-use hullguard_rules::{all_rules, apply_fixes, check_dockerfile, CheckOptions, RuleOptions};
+use hullguard_rules::{
+    all_rules, apply_fixes, check_container, check_dockerfile, problem_findings, CheckOptions,
+    RuleOptions,
+};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
@@ -22,7 +30,10 @@ const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 const MAX_FIX_ROUNDS: usize = 10;
 
 struct Outcome {
-    file: Arc<SourceFile>,
+    /// The input as the user should see it (a path, or compose files joined).
+    display: String,
+    /// Every file findings may point into.
+    files: Vec<Arc<SourceFile>>,
     findings: Vec<Finding>,
     threshold: Option<Severity>,
     /// Enabled rules, as a bitset over the positions of `all_rules()` (one set per
@@ -63,9 +74,36 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
-    let inputs = inputs(&args.paths, &args.exclude)?;
+    let mut inputs = if args.paths.is_empty() && !args.compose_files.is_empty() {
+        Vec::new()
+    } else if args.paths.is_empty() {
+        inputs(&[PathBuf::from(".")], &args.exclude)?
+    } else {
+        inputs(&args.paths, &args.exclude)?
+    };
+    let stdin_kind = kind_of_named(Path::new(&args.stdin_filename));
+    for i in &mut inputs {
+        if let Input::Stdin(k) = i {
+            *k = stdin_kind;
+        }
+    }
+    if !args.compose_files.is_empty() {
+        // `-f` names one project; the same files found by walking are not
+        // scanned a second time on their own.
+        let explicit: Vec<PathBuf> = args.compose_files.iter().map(|f| absolute(f)).collect();
+        inputs.retain(|i| match i {
+            Input::Compose(files) => !files.iter().any(|f| explicit.contains(&absolute(f))),
+            _ => true,
+        });
+        for f in &args.compose_files {
+            if !f.is_file() {
+                bail!("compose file `{}` does not exist", f.display());
+            }
+        }
+        inputs.insert(0, Input::Compose(args.compose_files.clone()));
+    }
     let mut stdin_text = None;
-    if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
+    if inputs.iter().any(|i| matches!(i, Input::Stdin(_))) {
         let mut s = String::new();
         std::io::stdin()
             .take(MAX_FILE_SIZE)
@@ -147,7 +185,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
                 }
             };
             for n in &o.notes {
-                eprintln!("hullguard: warning: {}: {n}", o.file.path);
+                eprintln!("hullguard: warning: {}: {n}", o.display);
             }
             for (acc, bits) in enabled.iter_mut().zip(&o.enabled) {
                 *acc |= bits;
@@ -155,10 +193,10 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
             if let Some((old, new)) = &o.fixed {
                 changed += 1;
                 if args.diff {
-                    print_diff(&o.file.path, old, new)?;
+                    print_diff(&o.display, old, new)?;
                 } else if args.fix {
-                    std::fs::write(&o.file.path, new)
-                        .with_context(|| format!("cannot write fixes to `{}`", o.file.path))?;
+                    std::fs::write(&o.display, new)
+                        .with_context(|| format!("cannot write fixes to `{}`", o.display))?;
                 }
             }
             if args.diff {
@@ -189,7 +227,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
                 }
                 _ => {
                     collected.append(&mut o.findings);
-                    files.push(o.file);
+                    files.append(&mut o.files);
                 }
             }
         }
@@ -197,7 +235,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     if files_scanned == 0 {
         eprintln!(
-            "hullguard: warning: no Dockerfiles found (names: Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile ...; name a file explicitly to scan it whatever its name)"
+            "hullguard: warning: nothing to scan found (Dockerfiles: Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile ...; compose: compose.yaml, docker-compose.yml ...; scripts: *.sh; name a file explicitly to scan it whatever its name)"
         );
     }
 
@@ -331,30 +369,87 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn scan_one(&self, input: &Input) -> Result<Outcome, ScanError> {
-        let (path, display, text, lossy) = match input {
-            Input::Stdin => {
-                let p = PathBuf::from(&self.args.stdin_filename);
-                (
-                    p,
-                    self.args.stdin_filename.clone(),
-                    self.stdin_text.unwrap_or("").to_string(),
-                    false,
-                )
-            }
-            Input::File(p) => {
+        match input {
+            Input::Dockerfile(p) => {
                 let display = display_path(p);
                 let (text, lossy) = read_text(p).map_err(|message| ScanError {
                     path: display.clone(),
                     message,
                 })?;
-                (p.clone(), display, text, lossy)
+                self.scan_dockerfile(p, display, text, lossy, true)
             }
-        };
-        let config = self.cache.get(&absolute(&path)).map_err(|e| ScanError {
-            path: display.clone(),
+            Input::Stdin(kind) => {
+                let display = self.args.stdin_filename.clone();
+                let p = PathBuf::from(&display);
+                let text = self.stdin_text.unwrap_or("").to_string();
+                match kind {
+                    InputKind::Dockerfile => self.scan_dockerfile(&p, display, text, false, false),
+                    InputKind::Script => self.scan_script(&p, display, text),
+                    InputKind::Compose => {
+                        let file = SourceFile::new(display.clone(), text);
+                        let dir = std::env::current_dir().ok();
+                        let env: BTreeMap<String, String> = std::env::vars().collect();
+                        let project =
+                            hullguard_compose::loader::load_str(file, dir.as_deref(), &env);
+                        self.check_compose(&p, display, project)
+                    }
+                }
+            }
+            Input::Script(p) => {
+                let display = display_path(p);
+                let (text, _) = read_text(p).map_err(|message| ScanError {
+                    path: display.clone(),
+                    message,
+                })?;
+                self.scan_script(p, display, text)
+            }
+            Input::Compose(files) => {
+                let first = files.first().cloned().unwrap_or_default();
+                let display = files
+                    .iter()
+                    .map(|f| display_path(f))
+                    .collect::<Vec<_>>()
+                    .join(" + ");
+                // Files and env files are relative to the current directory, as
+                // on the `docker compose` command line; the project directory is
+                // the first file's (an empty working directory tells the loader).
+                let opts = LoadOptions {
+                    files: files.clone(),
+                    working_dir: PathBuf::new(),
+                    env_files: self.args.env_files.clone(),
+                    profiles: self.profiles(),
+                    environment: std::env::vars().collect(),
+                };
+                let project = load_project(&opts).map_err(|e| ScanError {
+                    path: display.clone(),
+                    message: e.to_string(),
+                })?;
+                self.check_compose(&first, display, project)
+            }
+        }
+    }
+
+    /// `--profile`, or every profile when none is given: a security scan must not
+    /// skip a service because it is deployed only with a profile.
+    fn profiles(&self) -> Vec<String> {
+        if self.args.profiles.is_empty() {
+            vec!["*".to_string()]
+        } else {
+            self.args.profiles.clone()
+        }
+    }
+
+    /// The configuration and check options for a file.
+    fn options(
+        &self,
+        path: &Path,
+        display: &str,
+    ) -> Result<(Arc<Config>, CheckOptions), ScanError> {
+        let config = self.cache.get(&absolute(path)).map_err(|e| ScanError {
+            path: display.to_string(),
             message: format!("configuration error: {e}"),
         })?;
-        let enabled = config.enabled_rules(&absolute(&path), self.selection, self.rules);
+        let enabled = config.enabled_rules(&absolute(path), self.selection, self.rules);
         let mut build_args = config.build_args.clone();
         build_args.extend(
             self.cli_build_args
@@ -362,20 +457,39 @@ impl Ctx<'_> {
                 .map(|(k, v)| (k.clone(), v.clone())),
         );
         let opts = CheckOptions {
-            enabled: enabled.clone(),
+            enabled,
             severities: config.severity_overrides(),
             build_args,
             target: self.args.target.clone(),
-            rule_options: RuleOptions {
-                trusted_registries: config.trusted_registries.clone(),
-                secret_patterns: config.secret_patterns.clone(),
-            },
+            rule_options: rule_options(&config),
         };
+        Ok((config, opts))
+    }
+
+    fn enabled_bits(&self, opts: &CheckOptions) -> Vec<u64> {
+        let mut bits = vec![0u64; self.rules.len().div_ceil(64)];
+        for (i, r) in self.rules.iter().enumerate() {
+            if opts.enabled.contains(r.code) {
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        bits
+    }
+
+    fn scan_dockerfile(
+        &self,
+        path: &Path,
+        display: String,
+        text: String,
+        lossy: bool,
+        may_fix: bool,
+    ) -> Result<Outcome, ScanError> {
+        let (config, opts) = self.options(path, &display)?;
         let mut notes = Vec::new();
         let mut file = SourceFile::new(display.clone(), text);
         let mut result = check_dockerfile(&file, &opts);
         let mut fixed = None;
-        let want_fixes = (self.args.fix || self.args.diff) && !matches!(input, Input::Stdin);
+        let want_fixes = (self.args.fix || self.args.diff) && may_fix;
         if want_fixes && lossy {
             notes.push("not valid UTF-8: fixes are not applied".into());
         } else if want_fixes {
@@ -398,21 +512,117 @@ impl Ctx<'_> {
         if lossy {
             notes.push("not valid UTF-8: invalid bytes were replaced for analysis".into());
         }
-        let mut bits = vec![0u64; self.rules.len().div_ceil(64)];
-        for (i, r) in self.rules.iter().enumerate() {
-            if enabled.contains(r.code) {
-                bits[i / 64] |= 1 << (i % 64);
-            }
-        }
         Ok(Outcome {
-            file,
+            display,
+            files: vec![file],
             findings: result.findings,
             threshold: config.fail_on,
-            enabled: bits,
+            enabled: self.enabled_bits(&opts),
             fixed,
             notes,
         })
     }
+
+    fn scan_script(
+        &self,
+        path: &Path,
+        display: String,
+        text: String,
+    ) -> Result<Outcome, ScanError> {
+        let (config, opts) = self.options(path, &display)?;
+        let file = SourceFile::new(display.clone(), text);
+        let scan = find_in_script(&file);
+        let mut findings = problem_findings(&scan.problems, &opts);
+        for c in &scan.commands {
+            findings.extend(problem_findings(&c.problems, &opts));
+            findings.extend(check_container(&c.spec, &opts));
+        }
+        line_suppress::apply(&mut findings, std::slice::from_ref(&file), &opts.enabled);
+        sort_findings(&mut findings);
+        Ok(Outcome {
+            display,
+            files: vec![file],
+            findings,
+            threshold: config.fail_on,
+            enabled: self.enabled_bits(&opts),
+            fixed: None,
+            notes: Vec::new(),
+        })
+    }
+
+    fn check_compose(
+        &self,
+        first: &Path,
+        display: String,
+        project: Project,
+    ) -> Result<Outcome, ScanError> {
+        let (config, opts) = self.options(first, &display)?;
+        let (specs, problems) = project_specs(&project);
+        let mut findings = problem_findings(&project.problems, &opts);
+        findings.extend(problem_findings(&problems, &opts));
+        for spec in &specs {
+            findings.extend(check_container(spec, &opts));
+        }
+        line_suppress::apply(&mut findings, &project.files, &opts.enabled);
+        sort_findings(&mut findings);
+        let mut notes = Vec::new();
+        if specs.is_empty() && project.problems.is_empty() {
+            notes.push("no services to check".to_string());
+        }
+        Ok(Outcome {
+            display,
+            files: project.files.clone(),
+            findings,
+            threshold: config.fail_on,
+            enabled: self.enabled_bits(&opts),
+            fixed: None,
+            notes,
+        })
+    }
+}
+
+/// A problem as one line: `path:line:column: message` or `object pointer: message`.
+pub fn describe_problem(p: &hullguard_container::Problem) -> String {
+    match &p.at {
+        Location::File { file, span } => {
+            let lc = file.line_col(span.start);
+            format!("{}:{}:{}: {}", file.path, lc.line, lc.column, p.message)
+        }
+        Location::Object {
+            kind,
+            name,
+            pointer,
+        } => {
+            format!("{kind} {name} {pointer}: {}", p.message)
+        }
+    }
+}
+
+/// Rule options from a configuration.
+pub fn rule_options(config: &Config) -> RuleOptions {
+    RuleOptions {
+        trusted_registries: config.trusted_registries.clone(),
+        secret_patterns: config.secret_patterns.clone(),
+        allowed_capabilities: config.allowed_capabilities.clone(),
+        allowed_host_paths: config.allowed_host_paths.clone(),
+    }
+}
+
+/// Findings in file order (file, then position), objects after files.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| match &f.location {
+            Location::File { file, span } => (0, file.path.clone(), span.start, String::new()),
+            Location::Object {
+                kind,
+                name,
+                pointer,
+            } => (1, format!("{kind}/{name}"), 0, pointer.clone()),
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.rule.code.cmp(b.rule.code))
+    });
 }
 
 fn absolute(p: &Path) -> PathBuf {

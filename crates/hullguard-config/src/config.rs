@@ -31,6 +31,17 @@ struct RawConfig {
     per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     #[serde(default)]
     dockerfile: RawDockerfile,
+    #[serde(default)]
+    container: RawContainer,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawContainer {
+    #[serde(default)]
+    allowed_capabilities: Vec<Spanned<String>>,
+    #[serde(default)]
+    allowed_host_paths: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -103,6 +114,12 @@ pub struct Config {
     pub secret_patterns: Vec<Regex>,
     /// `[dockerfile] build-args`, as if given with `--build-arg`.
     pub build_args: BTreeMap<String, String>,
+    /// `[container] allowed-capabilities`: capabilities a container may add
+    /// without a finding, normalised (upper case, no `CAP_`).
+    pub allowed_capabilities: Vec<String>,
+    /// `[container] allowed-host-paths`: host paths that may be mounted without
+    /// a sensitive-mount finding (absolute, without a trailing `/`).
+    pub allowed_host_paths: Vec<String>,
     /// Resolved directory of [`Config::path`]: the base of per-path globs.
     root: Option<PathBuf>,
     /// `None`: the rules whose `default_enabled` is true.
@@ -174,6 +191,19 @@ impl Config {
             .map(|(key, ScalarString(value))| (key, value))
             .collect();
 
+        let allowed_capabilities = raw
+            .container
+            .allowed_capabilities
+            .iter()
+            .map(|cap| cx.capability(cap))
+            .collect::<Result<Vec<_>, _>>()?;
+        let allowed_host_paths = raw
+            .container
+            .allowed_host_paths
+            .iter()
+            .map(|p| cx.host_path(p))
+            .collect::<Result<Vec<_>, _>>()?;
+
         let root = path.map(|p| match p.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => resolve(dir),
             _ => resolve(Path::new(".")),
@@ -184,6 +214,8 @@ impl Config {
             trusted_registries,
             secret_patterns,
             build_args,
+            allowed_capabilities,
+            allowed_host_paths,
             root,
             select,
             extend_select,
@@ -499,6 +531,66 @@ impl Context<'_> {
                 })
             }
             None => Ok(registry.to_owned()),
+        }
+    }
+
+    /// A capability name: letters, digits and `_`, with or without `CAP_`.
+    fn capability(&self, value: &Spanned<String>) -> Result<String, ConfigError> {
+        let raw = value.get_ref().trim();
+        let upper = raw.to_ascii_uppercase();
+        let cap = upper.strip_prefix("CAP_").unwrap_or(&upper).to_owned();
+        let reason = if cap.is_empty() {
+            Some("it is empty")
+        } else if cap == "ALL" {
+            Some("`ALL` cannot be allowed; list the capabilities the container needs")
+        } else if !cap.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            Some("a capability name has only letters, digits and `_`, e.g. `NET_BIND_SERVICE`")
+        } else {
+            None
+        };
+        self.container_option("allowed-capabilities", value, reason, cap)
+    }
+
+    /// An absolute host path, normalised without a trailing `/`.
+    fn host_path(&self, value: &Spanned<String>) -> Result<String, ConfigError> {
+        let raw = value.get_ref().trim();
+        let reason = if !raw.starts_with('/') {
+            Some("write an absolute path, e.g. `/srv/data`")
+        } else if raw.split('/').any(|c| c == "..") {
+            Some("`..` is not allowed in an allowed path")
+        } else if raw.trim_end_matches('/').is_empty() {
+            Some("allowing `/` would allow every host path")
+        } else {
+            None
+        };
+        let mut path = String::new();
+        for c in raw.split('/').filter(|c| !c.is_empty() && *c != ".") {
+            path.push('/');
+            path.push_str(c);
+        }
+        self.container_option("allowed-host-paths", value, reason, path)
+    }
+
+    fn container_option(
+        &self,
+        key: &'static str,
+        value: &Spanned<String>,
+        reason: Option<&'static str>,
+        ok: String,
+    ) -> Result<String, ConfigError> {
+        match reason {
+            Some(reason) => {
+                let (line, column) = self.at(value);
+                Err(ConfigError::InvalidContainerOption {
+                    path: self.path.clone(),
+                    key,
+                    value: value.get_ref().clone(),
+                    reason,
+                    line,
+                    column,
+                })
+            }
+            None => Ok(ok),
         }
     }
 

@@ -124,6 +124,19 @@ pub enum ConfigError {
         line: usize,
         column: usize,
     },
+
+    #[error(
+        "{}:{line}:{column}: invalid `{key}` entry `{value}`: {reason}",
+        show(path)
+    )]
+    InvalidContainerOption {
+        path: Option<PathBuf>,
+        key: &'static str,
+        value: String,
+        reason: &'static str,
+        line: usize,
+        column: usize,
+    },
 }
 
 impl ConfigError {
@@ -138,7 +151,8 @@ impl ConfigError {
             | ConfigError::InvalidGlob { path, .. }
             | ConfigError::InvalidRegex { path, .. }
             | ConfigError::RegexMatchesEmpty { path, .. }
-            | ConfigError::InvalidRegistry { path, .. } => path.as_deref(),
+            | ConfigError::InvalidRegistry { path, .. }
+            | ConfigError::InvalidContainerOption { path, .. } => path.as_deref(),
             ConfigError::UnknownCliRule { .. } => None,
         }
     }

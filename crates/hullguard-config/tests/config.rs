@@ -394,6 +394,36 @@ fn dockerfile_table_values() {
 }
 
 #[test]
+fn container_table_values() {
+    let config = parse(
+        "[container]\n\
+         allowed-capabilities = [\"cap_net_bind_service\", \"CHOWN\"]\n\
+         allowed-host-paths = [\"/srv/data/\", \"//opt/./app\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        config.allowed_capabilities,
+        vec!["NET_BIND_SERVICE", "CHOWN"]
+    );
+    assert_eq!(config.allowed_host_paths, vec!["/srv/data", "/opt/app"]);
+
+    for (text, line) in [
+        ("[container]\nallowed-capabilities = [\"ALL\"]\n", 2),
+        ("[container]\nallowed-capabilities = [\"SYS ADMIN\"]\n", 2),
+        ("[container]\n\nallowed-host-paths = [\"srv\"]\n", 3),
+        ("[container]\nallowed-host-paths = [\"/\"]\n", 2),
+        ("[container]\nallowed-host-paths = [\"/srv/../etc\"]\n", 2),
+    ] {
+        let error = parse(text).unwrap_err();
+        assert!(
+            matches!(error, ConfigError::InvalidContainerOption { line: l, .. } if l == line),
+            "{text}: {error:?}"
+        );
+    }
+    assert!(parse("[container]\nallowed-capability = []\n").is_err());
+}
+
+#[test]
 fn documented_example_parses() {
     let text = r#"
 select = ["ALL"]
