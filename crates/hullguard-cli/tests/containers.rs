@@ -90,14 +90,14 @@ fn explicit_files_env_file_and_profiles() {
             "--format",
             "json",
             "--select",
-            "CT006,HG004",
+            "CT006,HG005",
             "-f",
             "base.yml",
         ])
         .output()
         .unwrap();
     let c = codes(&out.stdout);
-    assert!(c.contains(&"HG004".to_string()), "{c:?}");
+    assert!(c.contains(&"HG005".to_string()), "{c:?}");
     assert!(!c.contains(&"CT006".to_string()), "{c:?}");
     // With --env-file, the host pid namespace is found.
     let out = hg()
@@ -109,7 +109,7 @@ fn explicit_files_env_file_and_profiles() {
             "--format",
             "json",
             "--select",
-            "CT006,HG004,CT001",
+            "CT006,HG005,CT001",
             "-f",
             "base.yml",
             "--env-file",
@@ -119,7 +119,7 @@ fn explicit_files_env_file_and_profiles() {
         .unwrap();
     let c = codes(&out.stdout);
     assert_eq!(c.iter().filter(|c| *c == "CT006").count(), 1, "{c:?}");
-    assert!(!c.contains(&"HG004".to_string()), "{c:?}");
+    assert!(!c.contains(&"HG005".to_string()), "{c:?}");
     // Every profile is scanned by default; --profile restricts.
     assert!(c.contains(&"CT001".to_string()), "{c:?}");
     let out = hg()

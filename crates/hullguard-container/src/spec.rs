@@ -601,6 +601,19 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 pub struct Problem {
     pub at: Location,
     pub message: String,
+    pub kind: ProblemKind,
+}
+
+/// Whether a problem is in the configuration itself or in what it depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The source is wrong: a bad value, a type error, broken YAML, a missing
+    /// Dockerfile. The engine or Compose would refuse it or behave unexpectedly.
+    Invalid,
+    /// A value depends on input hullguard cannot see: an unset variable, an env
+    /// file that is not in the repository. Usual for a project checked out
+    /// without its deployment environment; the setting is treated as unknown.
+    Unresolved,
 }
 
 impl Problem {
@@ -608,6 +621,16 @@ impl Problem {
         Problem {
             at,
             message: message.into(),
+            kind: ProblemKind::Invalid,
+        }
+    }
+
+    /// A value that depends on input hullguard cannot see.
+    pub fn unresolved(at: Location, message: impl Into<String>) -> Problem {
+        Problem {
+            at,
+            message: message.into(),
+            kind: ProblemKind::Unresolved,
         }
     }
 }

@@ -103,13 +103,14 @@ impl<'f> Builder<'f> {
     /// A word in flag position that may expand to flags (`$OPTS`, `"$@"`).
     pub(crate) fn hidden_flags(&mut self, a: &Arg) {
         let w = a.word;
-        self.problem(
-            w.span,
+        let at = Location::file(self.file, w.span);
+        self.problems.push(Problem::unresolved(
+            at,
             format!(
                 "`{}` may hold flags only known at run time: settings it could change are treated as unknown",
                 shown(&w.raw)
             ),
-        );
+        ));
         self.hidden.get_or_insert(w.span);
     }
 

@@ -26,7 +26,7 @@ pub use container::check_container;
 pub use engine::{check_dockerfile, CheckOptions, DockerfileResult, RuleOptions};
 pub use fix::apply_fixes;
 pub use meta::{
-    problem_findings, INVALID_CONTAINER_CONFIG, INVALID_INSTRUCTION, PARSE_ERROR,
+    problem_findings, INVALID_CONTAINER_CONFIG, INVALID_INSTRUCTION, PARSE_ERROR, UNRESOLVED_VALUE,
     UNUSED_SUPPRESSION,
 };
 

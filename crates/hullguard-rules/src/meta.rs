@@ -3,7 +3,7 @@
 //! container configuration hullguard could not read.
 
 use crate::engine::{fingerprint, CheckOptions};
-use hullguard_container::Problem;
+use hullguard_container::{Problem, ProblemKind};
 use hullguard_diagnostics::{Finding, Location, RuleInfo};
 use std::collections::HashMap;
 
@@ -92,8 +92,9 @@ declare_rule! {
     /// Reports container configuration that hullguard could not read, in a compose
     /// file, a `docker run` command line or an Engine API document: invalid YAML or
     /// JSON, a value of the wrong type, an unknown restart policy, a malformed port,
-    /// volume or device, an unresolved `${VARIABLE}` without a default, a flag that
-    /// is missing its value.
+    /// volume or device, a Dockerfile that is not there, a flag that is missing its
+    /// value. (A value that depends on input hullguard cannot see, such as an unset
+    /// variable, is `unresolved-value`, HG005.)
     ///
     /// ## Why is this bad?
     /// What cannot be read cannot be checked: the container rules neither fire on
@@ -110,8 +111,7 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Correct the value as the message says; for variables, define them (in
-    /// `.env` or the environment) or give a default (`${PORT:-8080}`).
+    /// Correct the value as the message says.
     ///
     /// ## References
     /// - [Compose file reference](https://docs.docker.com/reference/compose-file/)
@@ -128,11 +128,52 @@ declare_rule! {
     }
 }
 
-pub(crate) static RULES: [&RuleInfo; 4] = [
+declare_rule! {
+    /// ## What it does
+    /// Reports a container setting whose value depends on input hullguard cannot
+    /// see: a `${VARIABLE}` that is not set (in the environment, `.env` or
+    /// `--env-file`) and has no default, an `env_file` that is not in the
+    /// repository, a word of a `docker run` line that may expand to flags at run
+    /// time (`$OPTS`, `"$@"`).
+    ///
+    /// ## Why is this bad?
+    /// It is not a mistake in itself: deployment values often live outside the
+    /// repository. But the setting is unknown to hullguard, so the container rules
+    /// neither fire on it nor treat it as missing, and a dangerous value supplied
+    /// at deploy time goes unchecked. Info severity: it never fails a scan unless
+    /// `--fail-on info` is asked for.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   web:
+    ///     image: example/web:1
+    ///     network_mode: ${NET_MODE}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Scan with the deployment's values (`--env-file prod.env`, or the variables
+    /// in the environment), or give a safe default (`${NET_MODE:-bridge}`).
+    ///
+    /// ## References
+    /// - [Compose interpolation](https://docs.docker.com/reference/compose-file/interpolation/)
+    pub static UNRESOLVED_VALUE = {
+        code: "HG005",
+        name: "unresolved-value",
+        severity: Info,
+        default_enabled: true,
+        cis: [],
+        summary: "a container setting depends on a value hullguard cannot see, so it is not checked",
+        fixable: false,
+    }
+}
+
+pub(crate) static RULES: [&RuleInfo; 5] = [
     &PARSE_ERROR,
     &INVALID_INSTRUCTION,
     &UNUSED_SUPPRESSION,
     &INVALID_CONTAINER_CONFIG,
+    &UNRESOLVED_VALUE,
 ];
 
 /// Reports each [`Problem`] of a container source (compose project, `docker run`
@@ -140,23 +181,33 @@ pub(crate) static RULES: [&RuleInfo; 4] = [
 /// is enabled. The fingerprint is made of the file path (or the object) and the
 /// message: no line numbers.
 pub fn problem_findings(problems: &[Problem], opts: &CheckOptions) -> Vec<Finding> {
-    if !opts.enabled.contains(INVALID_CONTAINER_CONFIG.code) {
-        return Vec::new();
-    }
+    let rule_of = |p: &Problem| match p.kind {
+        ProblemKind::Invalid => &INVALID_CONTAINER_CONFIG,
+        ProblemKind::Unresolved => &UNRESOLVED_VALUE,
+    };
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<Finding> = problems
         .iter()
+        .filter(|p| opts.enabled.contains(rule_of(p).code))
         .map(|p| {
+            let rule = rule_of(p);
             let message = p.message.trim().trim_end_matches('.').to_string();
             let place = match &p.at {
                 Location::File { file, .. } => file.path.clone(),
                 Location::Object { kind, name, .. } => format!("{kind}\u{1f}{name}"),
             };
-            let base = fingerprint(INVALID_CONTAINER_CONFIG.code, Some(&place), &message, "");
+            let base = fingerprint(rule.code, Some(&place), &message, "");
             let n = seen.entry(base.clone()).or_insert(0);
             *n += 1;
-            let mut f = Finding::new(&INVALID_CONTAINER_CONFIG, p.at.clone(), message)
-                .with_help("correct the value: what hullguard cannot read, it cannot check");
+            let help = match p.kind {
+                ProblemKind::Invalid => {
+                    "correct the value: what hullguard cannot read, it cannot check"
+                }
+                ProblemKind::Unresolved => {
+                    "scan with the deployment's values (environment or --env-file) or give a default"
+                }
+            };
+            let mut f = Finding::new(rule, p.at.clone(), message).with_help(help);
             f.fingerprint = if *n == 1 { base } else { format!("{base}-{n}") };
             f
         })

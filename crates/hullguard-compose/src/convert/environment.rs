@@ -5,7 +5,7 @@ use super::files::resolve;
 use super::read::{compose_bool, kind_of, EntryValue, Read};
 use super::Cx;
 use crate::node::{Node, Value};
-use hullguard_container::{At, EnvVar};
+use hullguard_container::{At, EnvVar, Problem};
 use hullguard_diagnostics::Location;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -125,7 +125,14 @@ impl Cx<'_> {
                 Ok(f) => f,
                 Err(super::files::ReadError::Missing) if !required => return,
                 Err(e) => {
-                    self.problem(at.clone(), format!("env file `{written}` {}", e.describe()));
+                    let message = format!("env file `{written}` {}", e.describe());
+                    if matches!(e, super::files::ReadError::Missing) {
+                        // Env files often hold secrets and stay out of the
+                        // repository: what they set is unknown, not wrong.
+                        self.problems.push(Problem::unresolved(at.clone(), message));
+                    } else {
+                        self.problem(at.clone(), message);
+                    }
                     self.unresolved("env_file", at);
                     return;
                 }

@@ -368,12 +368,8 @@ impl Ctx {
                         }
                         Err(e) => {
                             let message = format!("cannot read env file `{shown}`: {e}");
-                            match at {
-                                Some(at) => self.problem(at, message),
-                                None => self
-                                    .problems
-                                    .push(Problem::new(file_location(&shown), message)),
-                            }
+                            let at = at.map_or_else(|| file_location(&shown), Node::location);
+                            self.problems.push(Problem::unresolved(at, message));
                             self.env_sources.insert(abs, None);
                             continue;
                         }
@@ -430,7 +426,12 @@ impl Ctx {
                         s.text = text;
                         return;
                     }
-                    Ok(Interpolated::Unresolved(why)) => why,
+                    Ok(Interpolated::Unresolved(why)) => {
+                        self.problems
+                            .push(Problem::unresolved(node.location(), why.clone()));
+                        node.value = Value::Unknown(why);
+                        return;
+                    }
                     Err(err) => err,
                 };
                 self.problem(node, why.clone());
