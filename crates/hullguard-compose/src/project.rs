@@ -48,6 +48,9 @@ pub struct Project {
     pub env: BTreeMap<String, String>,
     /// YAML errors, duplicate keys, unresolved variables, bad `extends`/`include`.
     pub problems: Vec<Problem>,
+    /// A file in the legacy v1 format was loaded: named volumes need no
+    /// top-level declaration there.
+    pub legacy_v1: bool,
 }
 
 /// One service after merging, `extends` and interpolation.

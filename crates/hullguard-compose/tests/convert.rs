@@ -1399,3 +1399,18 @@ fn services_sharing_a_dockerfile() {
         vec![Some("1000".to_string()), Some("1000".to_string()), None]
     );
 }
+
+/// Regression: the v1 format creates named volumes on first use, so a named
+/// volume without a top-level declaration is not a problem there (it is in the
+/// current format).
+#[test]
+fn v1_named_volumes_need_no_declaration() {
+    let (spec, problems) = convert("web:\n  image: redis:7\n  volumes:\n    - data:/data\n");
+    assert!(problems.is_empty(), "{:?}", messages(&problems));
+    assert_eq!(spec.mounts.len(), 1);
+    assert_eq!(spec.mounts[0].value.source.as_deref(), Some("data"));
+    assert_eq!(spec.mounts[0].value.host_path, None);
+    let (_, problems) =
+        convert("services:\n  web:\n    image: redis:7\n    volumes:\n      - data:/data\n");
+    assert_eq!(messages(&problems), vec!["undefined volume `data`"]);
+}

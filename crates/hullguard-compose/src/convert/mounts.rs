@@ -230,13 +230,17 @@ impl<'a> Cx<'a> {
                 return;
             }
             Some(top) => top,
+            // The v1 format creates named volumes on first use.
+            None if project.legacy_v1 => return,
             None => {
                 self.problem(item.location(), format!("undefined volume `{name}`"));
                 return;
             }
         };
         let Some(def) = top.get(&name) else {
-            self.problem(item.location(), format!("undefined volume `{name}`"));
+            if !project.legacy_v1 {
+                self.problem(item.location(), format!("undefined volume `{name}`"));
+            }
             return;
         };
         match &def.value {

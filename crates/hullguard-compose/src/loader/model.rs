@@ -66,6 +66,8 @@ struct ExtendsFile {
 }
 
 struct Ctx {
+    /// A file in the v1 format (services at the top level) was loaded.
+    legacy_v1: bool,
     files: Vec<Arc<SourceFile>>,
     problems: Vec<Problem>,
     sources: HashMap<PathBuf, Option<Source>>,
@@ -202,6 +204,7 @@ fn empty_map_at(at: &Node) -> Node {
 impl Ctx {
     fn new(can_read: bool) -> Ctx {
         Ctx {
+            legacy_v1: false,
             files: Vec::new(),
             problems: Vec::new(),
             sources: HashMap::new(),
@@ -444,12 +447,12 @@ impl Ctx {
 
 /// The v1 format has services at the top level: move every top-level mapping
 /// that is not a Compose top-level key or an `x-` extension under `services:`.
-fn legacy_v1(root: &mut Node) {
+fn legacy_v1(root: &mut Node) -> bool {
     let Value::Map(entries) = &mut root.value else {
-        return;
+        return false;
     };
     if entries.iter().any(|(k, _)| k.as_str() == Some("services")) {
-        return;
+        return false;
     }
     let is_service = |(k, v): &(Node, Node)| {
         let name = k.as_str().unwrap_or_default();
@@ -458,13 +461,13 @@ fn legacy_v1(root: &mut Node) {
             && matches!(v.value, Value::Map(_) | Value::Null)
     };
     if !entries.iter().any(is_service) {
-        return;
+        return false;
     }
     let (services, rest): (Vec<_>, Vec<_>) =
         std::mem::take(entries).into_iter().partition(is_service);
     *entries = rest;
     let Some((first, _)) = services.first() else {
-        return;
+        return false;
     };
     let key = synthetic_key("services", first);
     let value = Node {
@@ -479,6 +482,7 @@ fn legacy_v1(root: &mut Node) {
             ..value
         },
     ));
+    true
 }
 
 /// `extends: NAME` or `extends: {service: NAME, file: PATH}`.
@@ -552,7 +556,7 @@ fn resolve_in_file(
                     break;
                 }
                 let mut node = doc.root.clone();
-                legacy_v1(&mut node);
+                ctx.legacy_v1 |= legacy_v1(&mut node);
                 root = Some(match root {
                     None => node,
                     Some(base) => {
@@ -1007,7 +1011,7 @@ fn load_model(ctx: &mut Ctx, scope: &Scope<'_>, sources: Vec<Source>) -> Model {
                 }
                 continue;
             }
-            legacy_v1(&mut root);
+            ctx.legacy_v1 |= legacy_v1(&mut root);
             ctx.interpolate(&mut root, scope.env);
             apply_includes(ctx, scope, &mut root, &source.path, &doc.tags, &mut dirs);
             dict = dict.map(|d| apply_tags(d, &doc.tags));
@@ -1155,6 +1159,7 @@ fn finish(
         configs = take_key(&mut root, "configs").map(|(_, v)| v);
     }
     Project {
+        legacy_v1: ctx.legacy_v1,
         name,
         dir: project_dir.unwrap_or_default(),
         files: ctx.files,

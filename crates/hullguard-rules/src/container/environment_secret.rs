@@ -16,8 +16,9 @@ declare_rule! {
     ///   (AWS, GitHub, GitLab, Slack, Stripe ...), and matches of the configured
     ///   `secret-patterns`.
     ///
-    /// Not reported: values that are empty, placeholders (`changeme` is not one,
-    /// `<password>`, `${VAR}`, `xxxx`, `none` are), values taken from the caller's
+    /// Not reported: values that are empty, placeholders (`<password>`, `${VAR}`,
+    /// `xxxx`, `none`; but `changeme`, `example` or `password` are what the
+    /// container will really use, so they are reported), values taken from the caller's
     /// environment (`-e NAME`, `environment: [NAME]`), and file references, the
     /// recommended pattern: `POSTGRES_PASSWORD_FILE=/run/secrets/db_password`.
     /// Names that describe a secret's settings rather than the secret
@@ -72,6 +73,19 @@ declare_rule! {
 
 pub struct EnvironmentSecret;
 
+/// Placeholder words that a Dockerfile check may skip, but that a container
+/// really runs with: `POSTGRES_PASSWORD: example` is the database's password.
+fn is_deployed_word(value: &str) -> bool {
+    matches!(
+        value
+            .trim()
+            .trim_matches(['"', '\''])
+            .to_ascii_lowercase()
+            .as_str(),
+        "example" | "dummy" | "placeholder" | "password" | "secret" | "admin" | "root"
+    )
+}
+
 impl ContainerRule for EnvironmentSecret {
     fn info(&self) -> &'static RuleInfo {
         &ENVIRONMENT_SECRET
@@ -84,7 +98,7 @@ impl ContainerRule for EnvironmentSecret {
             let Some(value) = e.value.value.as_deref() else {
                 continue;
             };
-            if is_placeholder(value) {
+            if is_placeholder(value) && !is_deployed_word(value) {
                 continue;
             }
             let what = if is_secret_name(name) && !public_fingerprint(name, value) {

@@ -1,4 +1,4 @@
-//! CT033: the container's image is `latest` or untagged.
+//! CT033: the container's image is `latest`, untagged, or a floating tag.
 
 use super::util::{help, is_image_id, parse_image, subject};
 use super::{ContainerCtx, ContainerRule, ContainerSink};
@@ -7,7 +7,9 @@ use hullguard_diagnostics::RuleInfo;
 declare_rule! {
     /// ## What it does
     /// Reports a container whose image has no tag (`image: nginx`, `docker run
-    /// redis`), which means `latest`, or the tag `latest`, and no digest. Not
+    /// redis`), which means `latest`, or the tag `latest` or another tag that by
+    /// convention follows a channel or branch (`stable`, `edge`, `nightly`,
+    /// `main`, `lts` ...), and no digest. Not
     /// reported for images referenced by digest (`@sha256:…`) or by image ID, nor
     /// for compose services with a `build:` section (their `image:` names what is
     /// built).
@@ -48,10 +50,34 @@ declare_rule! {
         severity: Low,
         default_enabled: true,
         cis: ["5.28"],
-        summary: "the container's image is `latest` or untagged",
+        summary: "the container's image is `latest`, untagged, or a floating tag such as `stable`",
         fixable: false,
     }
 }
+
+/// Tags that, like `latest`, name a moving target by convention: a release
+/// channel or a branch, never one build.
+const FLOATING_TAGS: &[&str] = &[
+    "stable",
+    "edge",
+    "nightly",
+    "dev",
+    "develop",
+    "development",
+    "main",
+    "master",
+    "mainline",
+    "lts",
+    "current",
+    "rolling",
+    "beta",
+    "alpha",
+    "canary",
+    "unstable",
+    "next",
+    "release",
+    "snapshot",
+];
 
 pub struct UnpinnedImage;
 
@@ -76,9 +102,14 @@ impl ContainerRule for UnpinnedImage {
         if r.digest.is_some() {
             return;
         }
+        let floating;
         let what = match r.tag {
             None => "no tag (`latest`)",
             Some("latest") => "the tag `latest`",
+            Some(t) if FLOATING_TAGS.contains(&t.to_ascii_lowercase().as_str()) => {
+                floating = format!("the floating tag `{t}`");
+                &floating
+            }
             Some(_) => return,
         };
         sink.report(
