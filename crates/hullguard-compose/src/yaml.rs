@@ -96,9 +96,106 @@ pub fn parse_yaml_documents(file: &Arc<SourceFile>) -> (Vec<Document>, Vec<Probl
         );
         return (Vec::new(), vec![problem]);
     }
-    let mut builder = Builder::new(file);
-    builder.run();
-    (builder.docs, builder.problems)
+    // libyaml (and so go-yaml, which Compose uses) does not check indentation
+    // inside flow collections; saphyr does, and refuses the common
+    //     test: [
+    //       "CMD", "true"
+    //     ]
+    // So a line of a flow collection that saphyr finds under-indented is moved
+    // right (spaces inserted at its start) and the file parsed again; every
+    // position is mapped back to the original text. Bounded: a few lines only.
+    let mut inserts: Vec<(usize, usize)> = Vec::new();
+    let mut padded: Option<String> = None;
+    let mut attempts = 0;
+    loop {
+        let mut builder = Builder::new(file, padded.as_deref().unwrap_or(text), inserts.clone());
+        builder.run();
+        // Each retry parses the whole file again: bound the total work too.
+        let fix = if attempts < MAX_REINDENTS
+            && (attempts + 2).saturating_mul(text.len()) <= MAX_REINDENT_WORK
+        {
+            builder.flow_indent_fix()
+        } else {
+            None
+        };
+        match fix {
+            Some((orig_pos, add)) => {
+                attempts += 1;
+                match inserts.iter_mut().find(|(p, _)| *p == orig_pos) {
+                    Some(e) => e.1 += add,
+                    None => {
+                        inserts.push((orig_pos, add));
+                        inserts.sort_unstable();
+                    }
+                }
+                let mut s = String::with_capacity(text.len() + inserts.len() * 8);
+                let mut last = 0;
+                for &(pos, n) in &inserts {
+                    s.push_str(text.get(last..pos).unwrap_or_default());
+                    s.extend(std::iter::repeat_n(' ', n));
+                    last = pos;
+                }
+                s.push_str(text.get(last..).unwrap_or_default());
+                padded = Some(s);
+            }
+            None => return (builder.docs, builder.problems),
+        }
+    }
+}
+
+/// Most flow-collection lines re-indented for one file.
+const MAX_REINDENTS: usize = 64;
+
+/// Most bytes parsed for one file, retries included.
+const MAX_REINDENT_WORK: usize = 64 << 20;
+
+/// Whether byte `pos` of `text` is inside a flow collection (`[...]`, `{...}`),
+/// and the indentation of the line that opened the outermost one. Quoted
+/// scalars and comments are skipped.
+fn flow_opener_indent(text: &str, pos: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut opener_line_indent = 0;
+    let mut line_start = 0;
+    let mut prev_space = true;
+    let mut quote: Option<char> = None;
+    let mut in_comment = false;
+    for (i, c) in text.char_indices() {
+        if i >= pos {
+            break;
+        }
+        if c == '\n' {
+            line_start = i + 1;
+            in_comment = false;
+            prev_space = true;
+            continue;
+        }
+        if in_comment {
+            continue;
+        }
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '#' if prev_space => in_comment = true,
+                '[' | '{' => {
+                    if depth == 0 {
+                        opener_line_indent = text
+                            .get(line_start..)
+                            .map_or(0, |l| l.len() - l.trim_start_matches(' ').len());
+                    }
+                    depth += 1;
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        prev_space = c == ' ' || c == '\t';
+    }
+    (depth > 0).then_some(opener_line_indent)
 }
 
 /// Character index (saphyr's `Marker::index`) → byte offset, with a checkpoint
@@ -107,12 +204,30 @@ struct CharMap<'a> {
     text: &'a str,
     ascii: bool,
     checkpoints: Vec<usize>,
+    /// Spaces inserted into the original text to make `text` (see
+    /// [`parse_yaml_documents`]): (original byte offset, count), sorted.
+    inserts: Vec<(usize, usize)>,
 }
 
 impl<'a> CharMap<'a> {
     const STRIDE: usize = 32;
 
-    fn new(text: &'a str) -> CharMap<'a> {
+    /// Byte offset in `text` → byte offset in the original text.
+    fn original(&self, padded: usize) -> usize {
+        let mut shift = 0;
+        for &(pos, n) in &self.inserts {
+            if padded < pos + shift {
+                break;
+            }
+            if padded < pos + shift + n {
+                return pos;
+            }
+            shift += n;
+        }
+        padded - shift
+    }
+
+    fn new(text: &'a str, inserts: Vec<(usize, usize)>) -> CharMap<'a> {
         let ascii = text.is_ascii();
         let checkpoints = if ascii {
             Vec::new()
@@ -126,10 +241,21 @@ impl<'a> CharMap<'a> {
             text,
             ascii,
             checkpoints,
+            inserts,
         }
     }
 
+    /// Character index in `text` → byte offset in the original text.
     fn byte(&self, char_index: usize) -> usize {
+        let padded = self.padded_byte(char_index);
+        if self.inserts.is_empty() {
+            padded
+        } else {
+            self.original(padded)
+        }
+    }
+
+    fn padded_byte(&self, char_index: usize) -> usize {
         if self.ascii {
             return char_index.min(self.text.len());
         }
@@ -219,13 +345,21 @@ struct Builder<'a> {
     tags: usize,
     tags_reported: bool,
     last_event_end: usize,
+    /// The syntax error that stopped the parse: byte offset in the parsed
+    /// (possibly re-indented) text, and saphyr's message.
+    syntax_error: Option<(usize, String)>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(file: &'a Arc<SourceFile>) -> Builder<'a> {
+    fn new(
+        file: &'a Arc<SourceFile>,
+        parsed: &'a str,
+        inserts: Vec<(usize, usize)>,
+    ) -> Builder<'a> {
         Builder {
             file,
-            map: CharMap::new(&file.text),
+            syntax_error: None,
+            map: CharMap::new(parsed, inserts),
             stack: Vec::new(),
             anchors: HashMap::new(),
             docs: Vec::new(),
@@ -238,8 +372,27 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The original text: spans index it.
     fn text(&self) -> &'a str {
-        self.map.text
+        self.file.text.as_str()
+    }
+
+    /// After a syntax error on an under-indented line of a flow collection:
+    /// where to insert spaces (original byte offset of the line's start) and how
+    /// many, so that the line is indented past the line that opened the
+    /// collection.
+    fn flow_indent_fix(&self) -> Option<(usize, usize)> {
+        let (pos, message) = self.syntax_error.as_ref()?;
+        if !message.contains("invalid indentation") {
+            return None;
+        }
+        let parsed = self.map.text;
+        let opener_indent = flow_opener_indent(parsed, *pos)?;
+        let line_start = parsed.get(..*pos)?.rfind('\n').map_or(0, |i| i + 1);
+        let line = parsed.get(line_start..)?;
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let add = (opener_indent + 2).saturating_sub(indent).max(1);
+        Some((self.map.original(line_start), add))
     }
 
     fn problem(&mut self, span: Span, message: impl Into<String>) {
@@ -249,7 +402,7 @@ impl<'a> Builder<'a> {
 
     fn run(&mut self) {
         let text = self.text();
-        let mut parser = Parser::new_from_str(text);
+        let mut parser = Parser::new_from_str(self.map.text);
         let stop = loop {
             let Some(next) = parser.next_event() else {
                 break None;
@@ -257,6 +410,8 @@ impl<'a> Builder<'a> {
             let (event, yspan) = match next {
                 Ok(ev) => ev,
                 Err(err) => {
+                    let padded = self.map.padded_byte(err.marker().index());
+                    self.syntax_error = Some((padded, err.info().to_string()));
                     let at = self.map.byte(err.marker().index());
                     let end = text
                         .get(at..)

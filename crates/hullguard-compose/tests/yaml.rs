@@ -384,3 +384,35 @@ fn oversized_file_is_refused() {
     assert!(root.is_none());
     assert_eq!(problems, ["file is larger than 16 MiB"]);
 }
+
+/// Regression (getsentry/self-hosted): go-yaml accepts a flow collection whose
+/// closing bracket, or an item, sits at the indentation of its key; saphyr
+/// refused it and everything after the line was lost. Spans still point into
+/// the original text.
+#[test]
+fn flow_collections_at_the_key_indentation_parse_like_go_yaml() {
+    let src = "services:\n  é:\n    healthcheck:\n      test: [\n        \"CMD-SHELL\",\n        # comment [\n      \"wget -q -O- http://x/\"\n      ]\n      interval: 30s\n    image: \"x:1\"\nvolumes:\n  data: {\n  }\n";
+    let (file, root, problems) = parse(src);
+    assert!(problems.is_empty(), "{problems:?}");
+    let root = root.unwrap();
+    let test = at(&root, &["services", "é", "healthcheck", "test"]);
+    let items: Vec<&str> = test
+        .as_seq()
+        .unwrap()
+        .iter()
+        .map(|n| text(&file, n))
+        .collect();
+    assert_eq!(items, vec!["\"CMD-SHELL\"", "\"wget -q -O- http://x/\""]);
+    assert_eq!(
+        text(
+            &file,
+            at(&root, &["services", "é", "healthcheck", "interval"])
+        ),
+        "30s"
+    );
+    assert_eq!(
+        text(&file, at(&root, &["services", "é", "image"])),
+        "\"x:1\""
+    );
+    assert_eq!(keys(at(&root, &[])), vec!["services", "volumes"]);
+}

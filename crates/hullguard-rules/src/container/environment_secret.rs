@@ -73,6 +73,33 @@ declare_rule! {
 
 pub struct EnvironmentSecret;
 
+/// `REGISTRY_AUTH=htpasswd`, `PROXY_AUTH=basic`: when `AUTH` is the only secret
+/// word of the name, a short plain word names the authentication method, not a
+/// credential.
+fn names_auth_method(name: &str, value: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let words: Vec<&str> = upper
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let only_auth = words.contains(&"AUTH")
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "PASSWORD"
+                    | "PASSWD"
+                    | "PASS"
+                    | "SECRET"
+                    | "TOKEN"
+                    | "KEY"
+                    | "APIKEY"
+                    | "CREDENTIALS"
+            )
+        });
+    let v = value.trim();
+    only_auth && !v.is_empty() && v.len() <= 16 && v.chars().all(|c| c.is_ascii_alphabetic())
+}
+
 /// Placeholder words that a Dockerfile check may skip, but that a container
 /// really runs with: `POSTGRES_PASSWORD: example` is the database's password.
 fn is_deployed_word(value: &str) -> bool {
@@ -101,7 +128,10 @@ impl ContainerRule for EnvironmentSecret {
             if is_placeholder(value) && !is_deployed_word(value) {
                 continue;
             }
-            let what = if is_secret_name(name) && !public_fingerprint(name, value) {
+            let what = if is_secret_name(name)
+                && !public_fingerprint(name, value)
+                && !names_auth_method(name, value)
+            {
                 Some("a literal secret".to_string())
             } else {
                 find_secrets(value, &cx.opts.secret_patterns)
