@@ -367,3 +367,21 @@ fn harden_writes_an_override_and_refuses_to_clobber() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn compose_from_standard_input() {
+    let out = hg()
+        .args(["scan", "--format", "json", "--select", "CT001,CT012", "--stdin-filename", "compose.yaml", "-"])
+        .write_stdin("services:\n  a:\n    image: x:1\n    privileged: true\n    volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]\n")
+        .output()
+        .unwrap();
+    let f = json_findings(&out.stdout);
+    let got: Vec<(&str, u64, &str)> = f
+        .iter()
+        .map(|(p, l, c)| (p.as_str(), *l, c.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("compose.yaml", 4, "CT001"), ("compose.yaml", 5, "CT012")]
+    );
+}
