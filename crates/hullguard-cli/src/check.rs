@@ -1,16 +1,17 @@
 //! `hullguard check -- docker run ...`: one command line, checked with the
 //! container rules; with `--fix`, the hardened command line.
 
-use crate::cli::{CheckArgs, ColorChoice, OutputFormat, SeverityArg};
+use crate::cli::CheckArgs;
+use crate::output;
 use crate::scan::{rule_options, sort_findings};
 use anyhow::{bail, Context, Result};
 use hullguard_config::{Config, ConfigCache, Selection};
-use hullguard_diagnostics::{RuleInfo, Severity, SourceFile};
+use hullguard_diagnostics::{RuleInfo, SourceFile};
 use hullguard_docker_run::{find_in_script, quote_argv};
 use hullguard_harden::{harden_run, HardenOptions};
-use hullguard_report::{write_report, Format, Report, TextOptions};
+use hullguard_report::{Report, TextOptions};
 use hullguard_rules::{all_rules, check_container, problem_findings, CheckOptions};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// The name the command line is shown under.
@@ -52,19 +53,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     findings.extend(problem_findings(&command.problems, &opts));
     findings.extend(check_container(&command.spec, &opts));
     sort_findings(&mut findings);
-    let threshold = match args.fail_on {
-        None => config.fail_on.or(Some(Severity::Low)),
-        Some(SeverityArg::None) => None,
-        Some(SeverityArg::Critical) => Some(Severity::Critical),
-        Some(SeverityArg::High) => Some(Severity::High),
-        Some(SeverityArg::Medium) => Some(Severity::Medium),
-        Some(SeverityArg::Low) => Some(Severity::Low),
-        Some(SeverityArg::Info) => Some(Severity::Info),
-    };
-    let failing = |fs: &[hullguard_diagnostics::Finding]| {
-        fs.iter()
-            .any(|f| threshold.is_some_and(|t| f.severity >= t))
-    };
+    let threshold = output::threshold(args.fail_on, config.fail_on);
+    let failing = |fs: &[hullguard_diagnostics::Finding]| output::failing(fs, threshold);
 
     if args.fix {
         let hardened = harden_run(
@@ -104,20 +94,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         });
     }
 
-    let format = match args.format {
-        OutputFormat::Text => Format::Text,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Sarif => Format::Sarif,
-        OutputFormat::Junit => Format::Junit,
-    };
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let format = output::format_of(args.format);
+    let color = output::use_color(args.color, false);
     let report_rules: Vec<&'static RuleInfo> = rules
         .iter()
         .copied()
@@ -136,16 +114,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         color,
         show_source: !args.no_source,
     };
-    let mut out = std::io::stdout().lock();
-    match write_report(&report, format, &text, &mut out).and_then(|()| {
-        out.flush()
-            .map_err(|e| hullguard_report::ReportError::Write { format, source: e })
-    }) {
-        Ok(()) => {}
-        Err(hullguard_report::ReportError::Write { source, .. })
-            if source.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e.into()),
-    }
+    output::write_whole(&report, format, &text, None)?;
     Ok(if failing(&findings) {
         ExitCode::from(1)
     } else {

@@ -8,6 +8,7 @@ mod discover;
 mod docs;
 mod harden;
 mod line_suppress;
+mod output;
 mod scan;
 
 use clap::Parser;

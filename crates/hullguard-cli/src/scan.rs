@@ -1,8 +1,9 @@
 //! `hullguard scan`: discover, read, check in parallel, fix, filter, report.
 
-use crate::cli::{ColorChoice, OutputFormat, ScanArgs, SeverityArg};
+use crate::cli::ScanArgs;
 use crate::discover::{display_path, inputs, kind_of_named, Input, InputKind};
 use crate::line_suppress;
+use crate::output;
 use anyhow::{bail, Context, Result};
 use hullguard_compose::convert::project_specs;
 use hullguard_compose::loader::load_project;
@@ -10,14 +11,14 @@ use hullguard_compose::project::{LoadOptions, Project};
 use hullguard_config::{Baseline, Config, ConfigCache, Selection};
 use hullguard_diagnostics::{Finding, Location, RuleInfo, ScanError, Severity, SourceFile};
 use hullguard_docker_run::find_in_script;
-use hullguard_report::{write_report, Format, Report, StreamWriter, TextOptions};
+use hullguard_report::{write_report, Report, StreamWriter, TextOptions};
 use hullguard_rules::{
     all_rules, apply_fixes, check_container, check_dockerfile, problem_findings, CheckOptions,
     RuleOptions,
 };
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -120,21 +121,8 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         stdin_text: stdin_text.as_deref(),
     };
 
-    let format = match args.format {
-        OutputFormat::Text => Format::Text,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Sarif => Format::Sarif,
-        OutputFormat::Junit => Format::Junit,
-    };
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let format = output::format_of(args.format);
+    let color = output::use_color(args.color, args.output.is_some());
     let text = TextOptions {
         color,
         show_source: !args.no_source,
@@ -163,7 +151,8 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         bail!("cannot write the report: {e}");
     }
 
-    let default_threshold = fail_on(args.fail_on);
+    // Without the flag, each file's configuration may set its own threshold.
+    let default_threshold = output::threshold(args.fail_on, None);
     let mut collected: Vec<Finding> = Vec::new();
     let mut files: Vec<Arc<SourceFile>> = Vec::new();
     let mut errors: Vec<ScanError> = Vec::new();
@@ -324,17 +313,6 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn fail_on(arg: Option<SeverityArg>) -> Option<Severity> {
-    match arg {
-        None | Some(SeverityArg::Low) => Some(Severity::Low),
-        Some(SeverityArg::Critical) => Some(Severity::Critical),
-        Some(SeverityArg::High) => Some(Severity::High),
-        Some(SeverityArg::Medium) => Some(Severity::Medium),
-        Some(SeverityArg::Info) => Some(Severity::Info),
-        Some(SeverityArg::None) => None,
-    }
 }
 
 fn report_errors_only(errors: &[ScanError]) -> ExitCode {

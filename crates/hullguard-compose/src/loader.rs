@@ -44,7 +44,7 @@
 
 pub(crate) mod merge;
 mod model;
-mod paths;
+pub(crate) mod paths;
 
 use crate::project::{LoadOptions, Project};
 use hullguard_diagnostics::SourceFile;

@@ -6,7 +6,7 @@
 use crate::spec::{Device, Mount, MountKind, Port, Restart, Ulimit};
 
 /// Options that may follow the target of a short volume spec.
-const VOLUME_MODES: &[&str] = &[
+pub const VOLUME_OPTIONS: &[&str] = &[
     "ro",
     "rw",
     "z",
@@ -109,7 +109,7 @@ pub fn parse_volume_spec(spec: &str) -> Result<Mount, String> {
                 "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" => {
                     m.propagation = Some(o.to_string())
                 }
-                _ if VOLUME_MODES.contains(&o) => {}
+                _ if VOLUME_OPTIONS.contains(&o) => {}
                 _ => {
                     return Err(format!(
                         "invalid volume specification `{spec}`: unknown option `{o}`"

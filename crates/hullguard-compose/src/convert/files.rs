@@ -127,28 +127,7 @@ impl FileCache {
     }
 }
 
-/// Cleans a path lexically, as Go's `filepath.Clean`: no `.` components, `..`
-/// folded into its parent (and dropped at the root), no repeated separators.
-pub(super) fn clean(path: &Path) -> PathBuf {
-    let mut out: Vec<Component> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
-                _ => out.push(c),
-            },
-            _ => out.push(c),
-        }
-    }
-    if out.is_empty() {
-        return PathBuf::from(".");
-    }
-    out.iter().collect()
-}
+pub(super) use crate::loader::paths::clean;
 
 /// Cleans a container path (always `/`-separated), as Go's `path.Clean`:
 /// compose cleans volume targets so `/data/` and `/data` are the same mount.

@@ -14,22 +14,7 @@ use crate::node::{Node, Value};
 use hullguard_container::{parse, At, Mount, MountKind, Setting};
 
 /// The options the shared short-syntax parser knows; compose ignores the rest.
-const KNOWN_VOLUME_OPTIONS: &[&str] = &[
-    "ro",
-    "rw",
-    "z",
-    "Z",
-    "shared",
-    "rshared",
-    "slave",
-    "rslave",
-    "private",
-    "rprivate",
-    "nocopy",
-    "consistent",
-    "cached",
-    "delegated",
-];
+const KNOWN_VOLUME_OPTIONS: &[&str] = hullguard_container::parse::VOLUME_OPTIONS;
 
 /// Parses a short volume spec as compose does. [`parse::parse_volume_spec`] is
 /// the engine's reading; compose (`format.ParseVolume`) differs in two ways that
