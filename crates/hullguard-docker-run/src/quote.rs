@@ -24,7 +24,11 @@ pub fn quote_argv(argv: &[String]) -> String {
 }
 
 fn is_safe(word: &str, first: bool) -> bool {
+    // tree-sitter-bash reads an unquoted `==` (or any word starting with `=`)
+    // in argument position as an operator and glues what follows into one word
+    // (found by the docker_run fuzz target).
     !word.is_empty()
+        && !word.starts_with('=')
         && word
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
@@ -78,6 +82,36 @@ mod tests {
         assert_eq!(q(&["A=1", "B=2"]), "'A=1' B=2");
         assert_eq!(q(&["if"]), "'if'");
         assert_eq!(q(&["-", "a==b"]), "'-' a==b");
+        assert_eq!(q(&["docker", "==", "kb", "=x"]), "docker '==' kb '=x'");
+    }
+
+    /// Regression (docker_run fuzz target, fuzz/regressions/docker_run/
+    /// quote-double-equals): an unquoted `==` made tree-sitter-bash glue the
+    /// words after it into one.
+    #[test]
+    fn double_equals_round_trips() {
+        let argv = [
+            "est\nocker=osot-e{cerl:latetdsok\n ==&5[",
+            "",
+            "===}\r===",
+            "==",
+            "kb",
+            "@",
+            "ilcay\ndocker run -d --$\u{2}$",
+            "$",
+            "\u{4}U]UUUUUUb",
+            "$ccccccccccccccccccccccc'/ilcacker run -d then ",
+            "$",
+            "b",
+            "$##!/bi/iAlcay\ndockn/ss",
+            "",
+        ];
+        let line = q(&argv);
+        let script = hullguard_shell::analyze(&line);
+        assert!(script.errors.is_empty(), "{:?}", script.errors);
+        let back: Vec<Option<&str>> = script.commands[0].words.iter().map(|w| w.value()).collect();
+        let want: Vec<Option<&str>> = argv.iter().map(|w| Some(*w)).collect();
+        assert_eq!(back, want, "{line}");
         assert_eq!(q(&[]), "");
     }
 }
