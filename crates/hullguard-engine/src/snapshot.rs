@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::io::{Read, Write};
 
 /// Version of the snapshot file format.
 pub const SNAPSHOT_FORMAT: u32 = 1;
@@ -107,6 +108,13 @@ pub struct FileFact {
     pub content: Option<String>,
     /// Why it could not be read, if so.
     pub error: Option<String>,
+    /// What the benchmark calls it, so rules need not match paths: one of
+    /// [`crate::host::ROLES`] (`docker-service`, `docker-sock`, `tls-key` ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Where a symbolic link points (`kind == "symlink"`), as read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 /// Facts about the engine's host (CIS sections 1–3).
@@ -125,10 +133,32 @@ pub struct HostFacts {
     /// Audit rules: `auditctl -l` output, or the rules files when auditctl is
     /// not available.
     pub audit_rules: Option<AuditRules>,
-    /// Whether the Docker root directory is its own mount point.
+    /// Whether the Docker root directory is on its own filesystem (CIS
+    /// 1.1.1): a mount point whose device differs from its parent's. A bind
+    /// mount of the directory onto itself (dockerd makes one when the parent
+    /// mount is shared) is a mount point but not a separate partition: `false`.
     pub docker_root_is_mount: Option<bool>,
+    /// The mount that holds the Docker root directory, from
+    /// `/proc/self/mountinfo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docker_root_mount: Option<MountFact>,
     /// Facilities of the host: rules that depend on one fire only where it is.
     pub facilities: Facilities,
+}
+
+/// One line of `/proc/self/mountinfo`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MountFact {
+    /// Where it is mounted.
+    pub mount_point: String,
+    /// The directory of the filesystem mounted there (`/` unless a bind mount).
+    pub root: String,
+    /// `major:minor` of the device.
+    pub device: String,
+    /// `ext4`, `xfs`, `overlay` ...
+    pub fs_type: String,
+    /// `/dev/sdb1` ...
+    pub source: String,
 }
 
 /// Audit rules and where they were read.
@@ -150,4 +180,77 @@ pub struct Facilities {
     pub systemd: Option<bool>,
     /// The Linux audit system is available (auditctl, or a running auditd).
     pub auditd: Option<bool>,
+}
+
+/// Largest snapshot [`Snapshot::from_reader`] accepts.
+pub const MAX_SNAPSHOT_BYTES: u64 = 512 << 20;
+
+/// A snapshot could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("cannot read or write the snapshot: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the snapshot is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("not a hullguard snapshot: {0}")]
+    NotASnapshot(String),
+    #[error("snapshot format {found} is not supported: this hullguard reads format {expected} (take the snapshot again with this version)")]
+    Format { found: u64, expected: u32 },
+    #[error("invalid snapshot: {0}")]
+    Json(#[source] serde_json::Error),
+}
+
+impl Snapshot {
+    /// Write as pretty JSON (recorded snapshots are test fixtures: diffs
+    /// should read well).
+    pub fn to_writer(&self, writer: impl Write) -> Result<(), SnapshotError> {
+        serde_json::to_writer_pretty(writer, self).map_err(|e| match e.io_error_kind() {
+            Some(kind) => SnapshotError::Io(std::io::Error::new(kind, e.to_string())),
+            None => SnapshotError::Json(e),
+        })
+    }
+
+    /// Read a snapshot written by [`Snapshot::to_writer`], at most
+    /// [`MAX_SNAPSHOT_BYTES`].
+    pub fn from_reader(reader: impl Read) -> Result<Snapshot, SnapshotError> {
+        Snapshot::from_reader_with_limit(reader, MAX_SNAPSHOT_BYTES)
+    }
+
+    /// [`Snapshot::from_reader`] with another size limit.
+    pub fn from_reader_with_limit(
+        reader: impl Read,
+        limit: u64,
+    ) -> Result<Snapshot, SnapshotError> {
+        let mut bytes = Vec::new();
+        reader
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(SnapshotError::TooLarge { limit });
+        }
+        // The version first, so that a snapshot from another version gets a
+        // clear message rather than whichever field changed.
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<Value>,
+        }
+        let header: Header = serde_json::from_slice(&bytes)
+            .map_err(|e| SnapshotError::NotASnapshot(format!("not a JSON object ({e})")))?;
+        match header.format {
+            None => return Err(SnapshotError::NotASnapshot("no `format` field".to_string())),
+            Some(Value::Number(n)) if n.as_u64() == Some(u64::from(SNAPSHOT_FORMAT)) => {}
+            Some(Value::Number(n)) => {
+                return Err(SnapshotError::Format {
+                    found: n.as_u64().unwrap_or(0),
+                    expected: SNAPSHOT_FORMAT,
+                })
+            }
+            Some(other) => {
+                return Err(SnapshotError::NotASnapshot(format!(
+                    "`format` is {other}, not a number"
+                )))
+            }
+        }
+        serde_json::from_slice(&bytes).map_err(SnapshotError::Json)
+    }
 }
