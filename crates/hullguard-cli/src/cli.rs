@@ -37,6 +37,8 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// Write a compose override file that hardens every service
     Harden(Box<HardenArgs>),
+    /// Audit a live Docker engine and its host against the CIS Docker Benchmark
+    Audit(Box<AuditArgs>),
     /// List every rule (code, name, severity, default on/off, CIS IDs)
     Rules(RulesArgs),
     /// Print the documentation of one rule
@@ -289,12 +291,99 @@ pub struct HardenArgs {
     pub isolated: bool,
 }
 
+#[derive(Args, Debug)]
+#[command(
+    after_help = "The audit only reads: it sends no request that changes the engine.
+Engine: --host, else --context, else DOCKER_HOST (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH),
+else DOCKER_CONTEXT, else the Docker CLI's current context, else unix:///var/run/docker.sock.
+Host files (daemon.json, systemd units, sockets, certificates, audit rules) are read when the
+engine is local."
+)]
+pub struct AuditArgs {
+    /// Engine endpoint (`unix:///path`, `tcp://host:2376`)
+    #[arg(long, short = 'H', value_name = "HOST")]
+    pub host: Option<String>,
+
+    /// Docker context to use
+    #[arg(long, value_name = "NAME", conflicts_with = "host")]
+    pub context: Option<String>,
+
+    /// Write the collected snapshot as JSON to FILE (and audit it)
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+
+    /// Audit a snapshot saved with --save instead of an engine
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["host", "context"])]
+    pub from: Option<PathBuf>,
+
+    /// Only findings about these containers: NAME, ID (prefix), or
+    /// label=KEY[=VALUE] (repeatable)
+    #[arg(long, value_name = "FILTER")]
+    pub container: Vec<String>,
+
+    /// Do not read host files even when the engine is local
+    #[arg(long)]
+    pub no_host: bool,
+
+    /// Requests in flight at once while collecting
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub concurrency: usize,
+
+    /// Seconds to wait for the engine
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding has this severity or higher [default: low]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// Run only these rules (codes, prefixes, names, CIS IDs, or `ALL`)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+
+    /// Add rules to the selection
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Configuration file (default: the nearest hullguard.toml above the current
+    /// directory)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every hullguard.toml
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+
+    /// When to use colour in text output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// One line per finding, without the notes
+    #[arg(long)]
+    pub no_source: bool,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum RulesFormat {
     Text,
     Json,
     /// The rules documentation page (docs/rules.md is generated with this)
     Markdown,
+    /// Every CIS Docker Benchmark v1.8.0 recommendation with the rules that
+    /// implement it, or why it is manual (docs/cis.md is generated with this)
+    Cis,
 }
 
 #[derive(Args, Debug)]

@@ -32,6 +32,7 @@ pub fn rules(args: RulesArgs) -> Result<ExitCode> {
             serde_json::to_string_pretty(&v)? + "\n"
         }
         RulesFormat::Markdown => rules_markdown(&rules),
+        RulesFormat::Cis => hullguard_rules::cis_markdown(),
     };
     write_stdout(&out)
 }

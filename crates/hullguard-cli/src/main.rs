@@ -2,6 +2,7 @@
 //! and decides the exit code: 0 clean, 1 findings at or above `--fail-on`,
 //! 2 usage or runtime error.
 
+mod audit;
 mod check;
 mod cli;
 mod discover;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(a) => scan::run(*a),
         cli::Command::Check(a) => check::run(*a),
         cli::Command::Harden(a) => harden::run(*a),
+        cli::Command::Audit(a) => audit::run(*a),
         cli::Command::Rules(a) => docs::rules(a),
         cli::Command::Explain(a) => docs::explain(a),
     };

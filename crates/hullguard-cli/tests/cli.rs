@@ -443,6 +443,19 @@ fn committed_rules_doc_is_current() {
     );
 }
 
+#[test]
+fn committed_cis_table_is_current() {
+    let out = hg().args(["rules", "--format", "cis"]).output().unwrap();
+    let generated = String::from_utf8(out.stdout).unwrap();
+    assert!(generated.contains("| 5.5 |"), "{generated}");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/cis.md");
+    let committed = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/cis.md is stale: run `cargo run -p hullguard-cli -- rules --format cis > docs/cis.md`"
+    );
+}
+
 /// The SARIF the binary writes for the bundled examples (every kind of finding
 /// the rules produce, real rule docs, fixes) is valid against the official
 /// SARIF 2.1.0 schema, read from the shared workspace.

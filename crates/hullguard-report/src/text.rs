@@ -64,12 +64,28 @@ pub(crate) fn render_text(report: &Report, options: &TextOptions) -> String {
 /// `Found 7 findings (1 critical, ...) in 12 files; 1 error` or
 /// `No findings in 12 files`.
 pub(crate) fn summary_line(report: &Report) -> String {
-    summary_text(
+    let line = summary_text(
         report.findings.len(),
         report.counts_by_severity(),
         report.files_scanned,
         report.errors.len(),
-    )
+    );
+    // An audit reads engine objects, not files: count the objects reported.
+    if report.files_scanned == 0 && report.files.is_empty() && !report.findings.is_empty() {
+        let mut objects: Vec<(&str, &str)> = report
+            .findings
+            .iter()
+            .filter_map(|f| match &f.location {
+                Location::Object { kind, name, .. } => Some((kind.as_str(), name.as_str())),
+                Location::File { .. } => None,
+            })
+            .collect();
+        objects.sort_unstable();
+        objects.dedup();
+        let objects = plural(objects.len(), "object", "objects");
+        return line.replacen("in 0 files", &format!("in {objects}"), 1);
+    }
+    line
 }
 
 /// The summary line from counts (shared by the streaming writer).

@@ -9,9 +9,16 @@
 //! [`ContainerSpec`](hullguard_container::ContainerSpec), whatever produced it
 //! (a compose service, a `docker run` line, an Engine API document), and
 //! [`problem_findings`] reports what those sources could not read.
+//!
+//! [`check_snapshot`] audits a live engine's [`Snapshot`](hullguard_engine::Snapshot):
+//! the container rules on every container, plus the daemon, host, image, live
+//! container and swarm rules of [`audit`]. [`cis_table`] maps every CIS Docker
+//! Benchmark v1.8.0 recommendation to the rules that implement it.
 
 #[macro_use]
 mod macros;
+pub mod audit;
+mod cis;
 mod cmd;
 pub mod container;
 pub mod dockerfile;
@@ -21,6 +28,8 @@ mod meta;
 pub mod secrets;
 mod suppress;
 
+pub use audit::{check_snapshot, AuditResult};
+pub use cis::{cis_markdown, cis_table, CisEntry, CisStatus};
 pub use cmd::{Cmd, CmdArg};
 pub use container::check_container;
 pub use engine::{check_dockerfile, CheckOptions, DockerfileResult, RuleOptions};
@@ -37,6 +46,7 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
     let mut rules: Vec<&'static RuleInfo> = meta::RULES.to_vec();
     rules.extend(dockerfile::RULES.iter().map(|r| r.info()));
     rules.extend(container::RULES.iter().map(|r| r.info()));
+    rules.extend(audit::RULES.iter().map(|r| r.info()));
     rules.sort_by_key(|r| r.code);
     rules
 }

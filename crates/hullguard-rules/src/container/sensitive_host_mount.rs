@@ -112,6 +112,23 @@ const SENSITIVE: &[Sensitive] = &[
         what: "the host's whole filesystem",
     },
     s("/etc", Medium, Critical, "host configuration"),
+    // The runtime state directories as a whole (the engine's socket, D-Bus,
+    // systemd and every service's sockets); an application socket under them
+    // is not reported here.
+    Sensitive {
+        path: "/run",
+        exact: true,
+        read_only: Medium,
+        writable: High,
+        what: "the host's runtime state: service sockets, D-Bus, systemd",
+    },
+    Sensitive {
+        path: "/var/run",
+        exact: true,
+        read_only: Medium,
+        writable: High,
+        what: "the host's runtime state: service sockets, D-Bus, systemd",
+    },
     s("/etc/shadow", High, Critical, "host password hashes"),
     s("/etc/gshadow", High, Critical, "host password hashes"),
     s(
