@@ -30,8 +30,16 @@ SOCK=unix://$BASE/docker.sock
 mkdir -p "$OUT" "$BASE"
 export DOCKER_HOST=$SOCK
 
+# A bridge of its own: another dockerd on the machine keeps docker0.
+BRIDGE=hgbench0
 start_dockerd() {
+  ip link show "$BRIDGE" >/dev/null 2>&1 || {
+    ip link add "$BRIDGE" type bridge
+    ip addr add 172.30.0.1/16 dev "$BRIDGE"
+    ip link set "$BRIDGE" up
+  }
   dockerd --data-root "$BASE/root" --exec-root "$BASE/exec" -H "$SOCK" \
+    --bridge "$BRIDGE" --iptables=false \
     --pidfile "$BASE/docker.pid" >"$BASE/dockerd.log" 2>&1 &
   for _ in $(seq 60); do docker version >/dev/null 2>&1 && return 0; sleep 0.5; done
   echo "dockerd did not start; see $BASE/dockerd.log" >&2; exit 1
@@ -39,6 +47,7 @@ start_dockerd() {
 stop_dockerd() {
   [ -f "$BASE/docker.pid" ] && kill "$(cat "$BASE/docker.pid")" 2>/dev/null || true
   sleep 2
+  ip link del "$BRIDGE" 2>/dev/null || true
 }
 trap stop_dockerd EXIT
 

@@ -41,6 +41,9 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
         ..CheckOptions::default()
     };
 
+    if args.watch {
+        return crate::watch::run(&args, &opts);
+    }
     let snapshot = match &args.from {
         Some(path) => load(path)?,
         None => take_snapshot(&args)?,
@@ -78,19 +81,9 @@ fn load(path: &Path) -> Result<Snapshot> {
         .with_context(|| format!("`{}` is not a hullguard snapshot", path.display()))
 }
 
-fn take_snapshot(args: &AuditArgs) -> Result<Snapshot> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let options = ConnectOptions {
-        host: args.host.clone(),
-        context: args.context.clone(),
-        environment: std::env::vars().collect(),
-        timeout: Duration::from_secs(args.timeout),
-    };
-    runtime.block_on(async {
+pub fn take_snapshot(args: &AuditArgs) -> Result<Snapshot> {
+    let options = connect_options(args);
+    runtime()?.block_on(async {
         let engine = connect(&options).await?;
         let snapshot = collect(
             &engine,
@@ -102,6 +95,23 @@ fn take_snapshot(args: &AuditArgs) -> Result<Snapshot> {
         .await?;
         Ok::<_, anyhow::Error>(snapshot)
     })
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+pub fn connect_options(args: &AuditArgs) -> ConnectOptions {
+    ConnectOptions {
+        host: args.host.clone(),
+        context: args.context.clone(),
+        environment: std::env::vars().collect(),
+        timeout: Duration::from_secs(args.timeout),
+    }
 }
 
 /// `--container NAME|ID|label=KEY[=VALUE]`: findings about the matching

@@ -325,6 +325,12 @@ pub struct AuditArgs {
     #[arg(long)]
     pub no_host: bool,
 
+    /// Follow the engine's events and audit each container as it is created,
+    /// started or updated, printing new findings as they appear (text lines, or
+    /// JSON lines with --format json), until interrupted
+    #[arg(long, conflicts_with_all = ["from", "save", "output"])]
+    pub watch: bool,
+
     /// Requests in flight at once while collecting
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub concurrency: usize,

@@ -11,6 +11,7 @@ mod harden;
 mod line_suppress;
 mod output;
 mod scan;
+mod watch;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -203,3 +203,83 @@ fn a_dead_engine_is_a_clear_error() {
         .code(2)
         .stderr(predicates::str::contains("/nonexistent/hullguard.sock"));
 }
+
+/// `--watch` prints a container's findings when it is created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_reports_new_containers() {
+    use std::io::BufRead;
+    let engine = engine_or_skip!();
+    let conn = engine.connect().await;
+    common::import_busybox(&conn, common::BUSYBOX).await;
+    let bin = assert_cmd::cargo::cargo_bin("hullguard");
+    let mut cmd = std::process::Command::new(bin);
+    for (k, v) in engine.options().environment {
+        if k.starts_with("DOCKER_") {
+            cmd.env(k, v);
+        }
+    }
+    if let Some(h) = engine.options().host {
+        cmd.env("DOCKER_HOST", h);
+    }
+    let mut child = cmd
+        .args([
+            "audit",
+            "--watch",
+            "--format",
+            "json",
+            "--no-host",
+            "--select",
+            "CT001",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it watches (it says so on stderr), then create the container.
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.contains("watching"), "{line}");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for l in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let cs = engine.containers(&conn);
+    cs.create(
+        "watched",
+        body(
+            HostConfig {
+                privileged: Some(true),
+                ..Default::default()
+            },
+            None,
+        ),
+    )
+    .await;
+    let name = common::Containers::name("watched");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut found = None;
+    while std::time::Instant::now() < deadline {
+        if let Ok(l) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            let v: Value = serde_json::from_str(&l).unwrap();
+            if v["object"]["name"] == name.as_str() {
+                found = Some(v);
+                break;
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    cs.cleanup().await;
+    let v = found.expect("no finding for the new container within 20 s");
+    assert_eq!(v["rule"], "CT001");
+    assert_eq!(v["pointer"], "/HostConfig/Privileged");
+}
