@@ -8,12 +8,14 @@ use crate::scan::{rule_options, sort_findings};
 use anyhow::{Context, Result};
 use hullguard_config::{Config, ConfigCache, Selection};
 use hullguard_diagnostics::{Finding, Location, RuleInfo};
-use hullguard_engine::{collect, connect, CollectOptions, ConnectOptions, Snapshot};
+use hullguard_engine::{collect, connect, CollectOptions, ConnectOptions, Progress, Snapshot};
 use hullguard_report::{Report, TextOptions};
 use hullguard_rules::{all_rules, check_snapshot, CheckOptions};
+use std::io::IsTerminal;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// The path configuration is looked up for: the current directory.
@@ -83,18 +85,43 @@ fn load(path: &Path) -> Result<Snapshot> {
 
 pub fn take_snapshot(args: &AuditArgs) -> Result<Snapshot> {
     let options = connect_options(args);
-    runtime()?.block_on(async {
+    // A progress bar on a terminal only (indicatif draws nothing on a pipe).
+    let progress = std::sync::Arc::new(Progress::default());
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} collecting {pos}/{len} objects")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let snapshot = runtime()?.block_on(async {
         let engine = connect(&options).await?;
-        let snapshot = collect(
-            &engine,
-            &CollectOptions {
-                concurrency: args.concurrency.max(1),
-                host_facts: !args.no_host,
-            },
-        )
-        .await?;
+        let collect_options = CollectOptions {
+            concurrency: args.concurrency.max(1),
+            host_facts: !args.no_host,
+            progress: Some(progress.clone()),
+        };
+        let collecting = collect(&engine, &collect_options);
+        tokio::pin!(collecting);
+        let mut tick = tokio::time::interval(Duration::from_millis(100));
+        let snapshot = loop {
+            tokio::select! {
+                s = &mut collecting => break s?,
+                _ = tick.tick() => {
+                    if let Some(bar) = &bar {
+                        bar.set_length(progress.total.load(Ordering::Relaxed) as u64);
+                        bar.set_position(progress.done.load(Ordering::Relaxed) as u64);
+                    }
+                }
+            }
+        };
         Ok::<_, anyhow::Error>(snapshot)
-    })
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    snapshot
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -7,10 +7,11 @@ const AFTER_HELP: &str = "\
 Exit codes: 0 no findings at or above --fail-on; 1 findings at or above it; 2 usage or runtime error.
 
 Implemented: Dockerfiles, compose projects and `docker run` lines in shell scripts (`scan`),
-one `docker run` command line (`check`), compose hardening overrides (`harden`), rule listing
-and docs (`rules`, `explain`).
-Not implemented yet (planned, see DESIGN.md): `audit` (live engine), `guard` (admission),
-`image` (image inspection).";
+one `docker run` command line (`check`), compose hardening overrides (`harden`), the live
+engine and host against the CIS Docker Benchmark (`audit`), rule listing and docs (`rules`,
+`explain`).
+Not implemented yet (planned, see DESIGN.md): `guard` (admission), `image` (image
+inspection).";
 
 #[derive(Parser, Debug)]
 #[command(

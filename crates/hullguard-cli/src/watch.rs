@@ -44,6 +44,7 @@ pub fn run(args: &AuditArgs, opts: &CheckOptions) -> Result<ExitCode> {
             &CollectOptions {
                 concurrency: args.concurrency.max(1),
                 host_facts: !args.no_host,
+                progress: None,
             },
         )
         .await?;

@@ -7,6 +7,7 @@ use crate::connect::{Engine, RequestError};
 use crate::snapshot::{ContainerSnapshot, ImageSnapshot, Snapshot, SwarmSnapshot, SNAPSHOT_FORMAT};
 use futures_util::future::join_all;
 use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 use tokio::sync::Semaphore;
@@ -18,6 +19,16 @@ pub struct CollectOptions {
     pub concurrency: usize,
     /// Read host facts when the engine is local.
     pub host_facts: bool,
+    /// Counters a caller may show while collecting (containers, images and
+    /// networks inspected, out of how many).
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// How far a collection is: objects inspected out of the objects listed.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicUsize,
+    pub total: AtomicUsize,
 }
 
 impl Default for CollectOptions {
@@ -25,6 +36,7 @@ impl Default for CollectOptions {
         CollectOptions {
             concurrency: 16,
             host_facts: true,
+            progress: None,
         }
     }
 }
@@ -53,6 +65,7 @@ pub async fn collect(engine: &Engine, opts: &CollectOptions) -> Result<Snapshot,
         engine,
         permits: Semaphore::new(opts.concurrency.max(1)),
         notes: Arc::new(Mutex::new(Vec::new())),
+        progress: opts.progress.clone(),
     };
 
     let (version, info, containers, images, networks, volumes, plugins) = futures_util::join!(
@@ -87,10 +100,16 @@ pub async fn collect(engine: &Engine, opts: &CollectOptions) -> Result<Snapshot,
             None
         }
     };
+    if let Some(p) = &c.progress {
+        p.total.store(
+            container_ids.len() + image_ids.len() + network_ids.len(),
+            Ordering::Relaxed,
+        );
+    }
     let (containers, images, networks, swarm, host) = futures_util::join!(
-        join_all(container_ids.iter().map(|id| c.container(id))),
-        join_all(image_ids.iter().map(|id| c.image(id))),
-        join_all(network_ids.iter().map(|id| c.network(id))),
+        join_all(container_ids.iter().map(|id| c.counted(c.container(id)))),
+        join_all(image_ids.iter().map(|id| c.counted(c.image(id)))),
+        join_all(network_ids.iter().map(|id| c.counted(c.network(id)))),
         c.swarm(&info),
         host_task,
     );
@@ -164,6 +183,7 @@ struct Collector<'a> {
     engine: &'a Engine,
     permits: Semaphore,
     notes: Arc<Mutex<Vec<String>>>,
+    progress: Option<Arc<Progress>>,
 }
 
 /// What to do with a failed per-object request.
@@ -175,6 +195,15 @@ enum Failure {
 }
 
 impl Collector<'_> {
+    /// Awaits one object's collection and counts it as done.
+    async fn counted<T>(&self, f: impl std::future::Future<Output = T>) -> T {
+        let out = f.await;
+        if let Some(p) = &self.progress {
+            p.done.fetch_add(1, Ordering::Relaxed);
+        }
+        out
+    }
+
     async fn get(&self, path: &str) -> Result<Value, RequestError> {
         // The semaphore is never closed, so acquire cannot fail; were it to,
         // going on without a permit only loses the bound, not correctness.

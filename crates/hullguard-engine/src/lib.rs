@@ -10,7 +10,7 @@ pub mod host;
 pub mod snapshot;
 mod transport;
 
-pub use collect::{collect, CollectError, CollectOptions};
+pub use collect::{collect, CollectError, CollectOptions, Progress};
 pub use connect::{
     connect, connect_to, resolve_endpoint, ConnectError, ConnectOptions, EndpointConfig, Engine,
     Origin, RequestError, TlsFiles, DEFAULT_HOST, MAX_RESPONSE_BYTES,
