@@ -283,3 +283,185 @@ async fn watch_reports_new_containers() {
     assert_eq!(v["rule"], "CT001");
     assert_eq!(v["pointer"], "/HostConfig/Privileged");
 }
+
+/// A private dockerd of the test's own, or `None` (skipping) on a developer
+/// machine that cannot start one; under CI=true a failure to start is fatal.
+async fn private_daemon(opts: common::DaemonOptions) -> Option<common::PrivateDaemon> {
+    match tokio::task::spawn_blocking(move || common::PrivateDaemon::start(opts))
+        .await
+        .unwrap()
+    {
+        Ok(d) => Some(d),
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("cannot start a private dockerd under CI: {e}")
+        }
+        Err(e) => {
+            eprintln!("skipping: cannot start a private dockerd: {e}");
+            None
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// (rule, object kind/name) of a JSON report.
+fn rule_objects(out: &[u8]) -> BTreeSet<(String, String)> {
+    let v: Value = serde_json::from_slice(out).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                format!(
+                    "{}/{}",
+                    f["object"]["kind"].as_str().unwrap_or(""),
+                    f["object"]["name"].as_str().unwrap_or("")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Daemon rules on a real daemon started with a daemon.json and a plain TCP
+/// listener: what the configuration turns off is not reported, what it turns on
+/// is, read from the running daemon (the bridge network's icc option, info).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn daemon_rules_on_a_configured_daemon() {
+    let port = free_port();
+    let Some(daemon) = private_daemon(common::DaemonOptions {
+        config: Some(serde_json::json!({
+            "icc": false,
+            "log-level": "debug",
+            "insecure-registries": ["registry.example.com:5000"],
+            "live-restore": true,
+            "no-new-privileges": true,
+            "userland-proxy": false
+        })),
+        extra_args: vec!["-H".into(), format!("tcp://127.0.0.1:{port}")],
+        // icc=false is enforced with iptables: the daemon refuses it without.
+        isolated_network: false,
+    })
+    .await
+    else {
+        return;
+    };
+    let host = format!("unix://{}", daemon.socket.display());
+    let out = Command::cargo_bin("hullguard")
+        .unwrap()
+        .env_remove("DOCKER_HOST")
+        .args([
+            "audit",
+            "--host",
+            &host,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--select",
+            "DM",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rules: BTreeSet<String> = rule_objects(&out.stdout)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    for on in ["DM003", "DM005", "DM007"] {
+        assert!(rules.contains(on), "{on} missing: {rules:?}");
+    }
+    for off in ["DM002", "DM014", "DM015", "DM016"] {
+        assert!(!rules.contains(off), "{off} reported: {rules:?}");
+    }
+}
+
+/// Swarm rules on a real single-node swarm.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn swarm_rules_on_a_single_node_swarm() {
+    let Some(daemon) = private_daemon(common::DaemonOptions::default()).await else {
+        return;
+    };
+    let host = format!("unix://{}", daemon.socket.display());
+    let docker = |args: &[&str]| {
+        let out = std::process::Command::new("docker")
+            .env_remove("DOCKER_HOST")
+            .env_remove("DOCKER_CONTEXT")
+            .arg("-H")
+            .arg(&host)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "docker {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let listen = format!("0.0.0.0:{}", free_port());
+    docker(&[
+        "swarm",
+        "init",
+        "--advertise-addr",
+        "127.0.0.1",
+        "--listen-addr",
+        &listen,
+    ]);
+    docker(&["network", "create", "-d", "overlay", "hgov"]);
+    let out = Command::cargo_bin("hullguard")
+        .unwrap()
+        .env_remove("DOCKER_HOST")
+        .args([
+            "audit",
+            "--host",
+            &host,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--select",
+            "SW",
+        ])
+        .output()
+        .unwrap();
+    let got = rule_objects(&out.stdout);
+    let want: BTreeSet<(String, String)> = [
+        ("SW001", "swarm/default"),
+        ("SW004", "network/ingress"),
+        ("SW004", "network/hgov"),
+        ("SW006", "swarm/default"),
+    ]
+    .iter()
+    .map(|(r, o)| (r.to_string(), o.to_string()))
+    .collect();
+    let got_without_host: BTreeSet<(String, String)> =
+        got.iter().filter(|(r, _)| r != "SW003").cloned().collect();
+    assert_eq!(
+        got_without_host,
+        want,
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Listening on 0.0.0.0 is read from the swarm state file on the host.
+    assert!(
+        got.iter()
+            .any(|(r, o)| r == "SW003" && o.starts_with("host/")),
+        "{got:?}"
+    );
+    let _ = std::process::Command::new("docker")
+        .arg("-H")
+        .arg(&host)
+        .args(["swarm", "leave", "--force"])
+        .output();
+}
