@@ -115,7 +115,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
 
-    /// Run only these rules (codes, code prefixes like `DF0`, names, or `ALL`;
+    /// Run only these rules (codes, code prefixes like `DF0`, names, CIS IDs
+    /// like `5.5`, or `ALL`;
     /// comma-separated or repeated). Replaces `select` from hullguard.toml
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Option<Vec<String>>,
@@ -200,7 +201,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
 
-    /// Run only these rules (codes, prefixes, names, or `ALL`)
+    /// Run only these rules (codes, prefixes, names, CIS IDs, or `ALL`)
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Option<Vec<String>>,
 

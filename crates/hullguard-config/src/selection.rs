@@ -21,13 +21,37 @@ pub(crate) fn specificity(selector: &str, rule: &RuleInfo) -> Option<usize> {
         .is_some_and(|head| head.eq_ignore_ascii_case(selector))
     {
         Some(selector.len())
+    } else if let Some(id) = cis_selector(selector) {
+        // A CIS Docker Benchmark ID (`5.5`, `CIS-5.5`) selects the rules that
+        // implement it; a section (`2`, `1.1`) the rules of every item in it.
+        rule.cis
+            .iter()
+            .any(|c| *c == id || c.strip_prefix(id).is_some_and(|r| r.starts_with('.')))
+            .then_some(id.len())
     } else {
         None
     }
 }
 
+/// The CIS ID of a selector such as `5.5`, `cis-5.5` or `CIS:2`: digits and
+/// dots only. Rule codes start with letters, so this cannot shadow a code.
+fn cis_selector(selector: &str) -> Option<&str> {
+    let id = selector
+        .strip_prefix("CIS-")
+        .or_else(|| selector.strip_prefix("cis-"))
+        .or_else(|| selector.strip_prefix("CIS:"))
+        .or_else(|| selector.strip_prefix("cis:"))
+        .unwrap_or(selector);
+    (!id.is_empty()
+        && id.starts_with(|c: char| c.is_ascii_digit())
+        && !id.ends_with('.')
+        && id.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    .then_some(id)
+}
+
 /// Whether `selector` selects `rule`: it is `ALL`, the rule's code or name
-/// (case-insensitive), or a prefix of its code. A rule name is never matched by
+/// (case-insensitive), a prefix of its code, or a CIS Docker Benchmark ID or
+/// section the rule implements (`5.5`, `CIS-2`). A rule name is never matched by
 /// prefix: `root` must not select `root-user`.
 pub fn selector_matches(selector: &str, rule: &RuleInfo) -> bool {
     specificity(selector, rule).is_some()
@@ -127,6 +151,43 @@ mod tests {
         for no in ["", "DF002", "DF0010", "root", "HG", "F"] {
             assert!(!selector_matches(no, &ROOT), "{no}");
         }
+    }
+
+    static PRIV: RuleInfo = RuleInfo {
+        code: "CT001",
+        name: "privileged-container",
+        severity: Severity::Critical,
+        default_enabled: true,
+        cis: &["5.5"],
+        summary: "",
+        doc: "",
+        fixable: false,
+    };
+
+    static AUDIT: RuleInfo = RuleInfo {
+        code: "HS002",
+        name: "unaudited-docker-path",
+        severity: Severity::Low,
+        default_enabled: true,
+        cis: &["1.1.3", "1.1.18"],
+        summary: "",
+        doc: "",
+        fixable: false,
+    };
+
+    #[test]
+    fn cis_ids_select_the_rules_that_implement_them() {
+        for yes in ["5.5", "CIS-5.5", "cis:5", "5"] {
+            assert!(selector_matches(yes, &PRIV), "{yes}");
+        }
+        for no in ["5.50", "5.", "55", "4", "CIS-"] {
+            assert!(!selector_matches(no, &PRIV), "{no}");
+        }
+        for yes in ["1.1.18", "1.1", "1"] {
+            assert!(selector_matches(yes, &AUDIT), "{yes}");
+        }
+        assert!(!selector_matches("1.1.1", &AUDIT));
+        assert!(!selector_matches("5.5", &ROOT));
     }
 
     #[test]
