@@ -167,6 +167,22 @@ async fn audit_reports_each_container_exactly() {
     assert!(offline.status.success());
     assert_eq!(by_container(&offline.stdout, &names), want);
 
+    // The audit's SARIF (logical locations, no files) is valid SARIF 2.1.0.
+    let sarif = hg(engine)
+        .args(["audit", "--format", "sarif", "--fail-on", "none", "--from"])
+        .arg(&saved)
+        .output()
+        .unwrap();
+    let schema_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/schemas/sarif-schema-2.1.0.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let validator = jsonschema::draft4::options().build(&schema).unwrap();
+    let doc: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert!(doc["runs"][0]["results"][0]["locations"][0]["logicalLocations"].is_array());
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "invalid SARIF: {errors:?}");
+
     // --container keeps one container's findings.
     let one = hg(engine)
         .args(["audit", "--format", "json", "--fail-on", "none", "--from"])
