@@ -481,3 +481,151 @@ async fn swarm_rules_on_a_single_node_swarm() {
         .args(["swarm", "leave", "--force"])
         .output();
 }
+
+/// Live-only rules on a real engine: a root exec session in a non-root
+/// container (CIS 5.24), an unhealthy container; and the host file rules on the
+/// daemon's own socket made world-writable. (A privileged exec session, 5.23,
+/// cannot start on these machines, and the engine forgets an exec that failed
+/// to start: LV001 is tested on recorded documents in the rules' fixtures.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_rules_and_socket_mode_on_a_real_engine() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(daemon) = private_daemon(common::DaemonOptions {
+        isolated_network: true,
+        ..Default::default()
+    })
+    .await
+    else {
+        return;
+    };
+    let host = format!("unix://{}", daemon.socket.display());
+    let options = hullguard_engine::ConnectOptions {
+        host: Some(host.clone()),
+        ..Default::default()
+    };
+    let conn = hullguard_engine::connect(&options).await.unwrap();
+    common::import_busybox(&conn, common::BUSYBOX).await;
+    let docker = conn.docker().clone();
+    let run = |name: &'static str, body: ContainerCreateBody| {
+        let docker = docker.clone();
+        async move {
+            let id = docker
+                .create_container(
+                    Some(bollard::query_parameters::CreateContainerOptions {
+                        name: Some(name.to_string()),
+                        ..Default::default()
+                    }),
+                    body,
+                )
+                .await
+                .unwrap()
+                .id;
+            docker
+                .start_container(
+                    &id,
+                    None::<bollard::query_parameters::StartContainerOptions>,
+                )
+                .await
+                .unwrap();
+            id
+        }
+    };
+    let app = run("app", body(HostConfig::default(), Some("1000"))).await;
+    for (user, privileged) in [(Some("0"), false)] {
+        let exec = docker
+            .create_exec(
+                &app,
+                bollard::exec::CreateExecOptions {
+                    cmd: Some(vec!["sleep".to_string(), "300".to_string()]),
+                    user: user.map(str::to_string),
+                    privileged: Some(privileged),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        docker
+            .start_exec(
+                &exec,
+                Some(bollard::exec::StartExecOptions {
+                    detach: true,
+                    ..Default::default()
+                }),
+            )
+            .await
+            .unwrap();
+    }
+    let mut sick = body(HostConfig::default(), Some("1000"));
+    sick.healthcheck = Some(bollard::models::HealthConfig {
+        test: Some(vec!["CMD".into(), "false".into()]),
+        interval: Some(200_000_000),
+        timeout: Some(200_000_000),
+        retries: Some(1),
+        start_period: Some(0),
+        ..Default::default()
+    });
+    run("sick", sick).await;
+    // Wait until the engine marks it unhealthy.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let v = conn.get("/containers/sick/json").await.unwrap();
+        if v.pointer("/State/Health/Status").and_then(|s| s.as_str()) == Some("unhealthy") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sick never became unhealthy"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    std::fs::set_permissions(&daemon.socket, std::fs::Permissions::from_mode(0o666)).unwrap();
+
+    let out = Command::cargo_bin("hullguard")
+        .unwrap()
+        .env_remove("DOCKER_HOST")
+        .args([
+            "audit",
+            "--host",
+            &host,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--select",
+            "LV002,LV004,HS004",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = rule_objects(&out.stdout);
+    for (rule, object) in [
+        ("LV002", "container/app"),
+        ("LV004", "container/sick"),
+    ] {
+        assert!(
+            got.contains(&(rule.to_string(), object.to_string())),
+            "{rule} {object} missing: {got:?}"
+        );
+    }
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let socket = daemon.socket.display().to_string();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "HS004"
+                && f["object"]["kind"] == "host"
+                && f["pointer"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with(socket.rsplit('/').next().unwrap()))),
+        "no HS004 for the world-writable socket {socket}: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    drop(conn);
+}
