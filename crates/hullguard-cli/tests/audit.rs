@@ -88,6 +88,11 @@ async fn audit_reports_each_container_exactly() {
             ),
         )
         .await;
+    // Stopped, with an anonymous volume at /usr: not a host mount.
+    let mut anon = body(HostConfig::default(), Some("1000"));
+    anon.cmd = Some(vec!["true".into()]);
+    anon.volumes = Some(vec!["/usr".to_string()]);
+    let exited = cs.run_to_exit("anonusr", anon).await;
     let hardened = cs
         .run(
             "hardened",
@@ -107,9 +112,9 @@ async fn audit_reports_each_container_exactly() {
             ),
         )
         .await;
-    let _ = (&root, &nnp, &hardened);
+    let _ = (&root, &nnp, &hardened, &exited);
     let n = |name: &str| common::Containers::name(name);
-    let names: BTreeSet<String> = ["root00", "nnpfalse", "hardened"]
+    let names: BTreeSet<String> = ["root00", "nnpfalse", "hardened", "anonusr"]
         .iter()
         .map(|x| n(x))
         .collect();
@@ -150,6 +155,11 @@ async fn audit_reports_each_container_exactly() {
         "CT004", "CT012", "CT013", "CT015", "CT020", "CT021", "CT022", "CT023", "CT030",
     ] {
         want.insert((r.to_string(), n("nnpfalse")));
+    }
+    // anonusr (exited, user 1000, an anonymous volume at /usr): the same
+    // missing hardening as any default container, and no sensitive mount.
+    for r in ["CT004", "CT015", "CT020", "CT021", "CT022", "CT023"] {
+        want.insert((r.to_string(), n("anonusr")));
     }
     assert_eq!(got, want, "{}", String::from_utf8_lossy(&out.stdout));
 
@@ -603,10 +613,7 @@ async fn live_rules_and_socket_mode_on_a_real_engine() {
         String::from_utf8_lossy(&out.stderr)
     );
     let got = rule_objects(&out.stdout);
-    for (rule, object) in [
-        ("LV002", "container/app"),
-        ("LV004", "container/sick"),
-    ] {
+    for (rule, object) in [("LV002", "container/app"), ("LV004", "container/sick")] {
         assert!(
             got.contains(&(rule.to_string(), object.to_string())),
             "{rule} {object} missing: {got:?}"
