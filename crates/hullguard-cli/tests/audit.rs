@@ -193,6 +193,27 @@ async fn audit_reports_each_container_exactly() {
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "invalid SARIF: {errors:?}");
 
+    // Unlike docker-bench-security, the exit code follows the findings.
+    hg(engine)
+        .args(["audit", "--from"])
+        .arg(&saved)
+        .assert()
+        .code(1);
+    hg(engine)
+        .args(["audit", "--fail-on", "none", "--from"])
+        .arg(&saved)
+        .assert()
+        .code(0);
+    // label=KEY=VALUE selects containers by label.
+    let labelled = hg(engine)
+        .args(["audit", "--format", "json", "--fail-on", "none", "--from"])
+        .arg(&saved)
+        .args(["--container", "label=no-such-label=x"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&labelled.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+
     // --container keeps one container's findings.
     let one = hg(engine)
         .args(["audit", "--format", "json", "--fail-on", "none", "--from"])
