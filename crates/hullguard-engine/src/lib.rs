@@ -7,7 +7,6 @@
 pub mod collect;
 pub mod connect;
 pub mod host;
-pub mod snapshot;
 mod transport;
 
 pub use collect::{collect, CollectError, CollectOptions, Progress};
@@ -15,7 +14,9 @@ pub use connect::{
     connect, connect_to, resolve_endpoint, ConnectError, ConnectOptions, EndpointConfig, Engine,
     Origin, RequestError, TlsFiles, DEFAULT_HOST, MAX_RESPONSE_BYTES,
 };
-pub use snapshot::*;
+/// The snapshot model (its own crate, so rules need not build the client).
+pub use hullguard_snapshot as snapshot;
+pub use hullguard_snapshot::*;
 
 /// bollard, as this crate uses it (for [`Engine::docker`]'s types).
 pub use bollard;

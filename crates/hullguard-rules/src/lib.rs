@@ -10,7 +10,7 @@
 //! (a compose service, a `docker run` line, an Engine API document), and
 //! [`problem_findings`] reports what those sources could not read.
 //!
-//! [`check_snapshot`] audits a live engine's [`Snapshot`](hullguard_engine::Snapshot):
+//! [`check_snapshot`] audits a live engine's [`Snapshot`](hullguard_snapshot::Snapshot):
 //! the container rules on every container, plus the daemon, host, image, live
 //! container and swarm rules of [`audit`]. [`cis_table`] maps every CIS Docker
 //! Benchmark v1.8.0 recommendation to the rules that implement it.

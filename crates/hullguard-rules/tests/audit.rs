@@ -22,8 +22,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use hullguard_diagnostics::{Finding, Location, Severity};
-use hullguard_engine::Snapshot;
 use hullguard_rules::{all_rules, check_snapshot, selects, CheckOptions};
+use hullguard_snapshot::Snapshot;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -8,7 +8,7 @@ use crate::engine::RuleOptions;
 use hullguard_container::api::{from_api_json, image_from_inspect, ApiDocument};
 use hullguard_container::{ContainerSpec, ImageDefaults, Problem, Setting};
 use hullguard_diagnostics::{Finding, Location};
-use hullguard_engine::{ContainerSnapshot, FileFact, HostFacts, ImageSnapshot, Snapshot};
+use hullguard_snapshot::{ContainerSnapshot, FileFact, HostFacts, ImageSnapshot, Snapshot};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 

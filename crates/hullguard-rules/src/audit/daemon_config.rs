@@ -10,7 +10,7 @@
 //! (<https://docs.docker.com/reference/cli/dockerd/>)
 
 use super::esc;
-use hullguard_engine::HostFacts;
+use hullguard_snapshot::HostFacts;
 use serde_json::{Map, Value};
 
 /// Where a value was set.
@@ -329,7 +329,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hullguard_engine::FileFact;
+    use hullguard_snapshot::FileFact;
 
     fn cfg(args: &[&str], json: Option<&str>) -> DaemonConfig {
         let host = HostFacts {

@@ -7,7 +7,7 @@
 
 use super::context::{canonical_path, AuditCtx};
 use super::daemon_config::flag_value;
-use hullguard_engine::FileFact;
+use hullguard_snapshot::FileFact;
 
 /// Who should own a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -38,7 +38,7 @@ use crate::container::{apply_overrides, check_container, sort_findings};
 use crate::engine::{fingerprint, CheckOptions};
 use crate::meta::problem_findings;
 use hullguard_diagnostics::{Finding, Location, RuleInfo};
-use hullguard_engine::Snapshot;
+use hullguard_snapshot::Snapshot;
 use std::collections::HashMap;
 
 mod context;

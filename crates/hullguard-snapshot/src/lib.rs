@@ -1,3 +1,6 @@
+//! The live audit's snapshot, in a crate of its own so the rules depend on the
+//! data and not on the engine client (hyper, rustls, tokio).
+//!
 //! The snapshot: the engine's documents as the Engine API returned them (raw
 //! JSON, so nothing is lost and the shared API JSON → ContainerSpec conversion
 //! reads them), plus facts about the engine's host when it is local.
@@ -109,7 +112,7 @@ pub struct FileFact {
     /// Why it could not be read, if so.
     pub error: Option<String>,
     /// What the benchmark calls it, so rules need not match paths: one of
-    /// [`crate::host::ROLES`] (`docker-service`, `docker-sock`, `tls-key` ...).
+    /// `hullguard_engine::host::ROLES` (`docker-service`, `docker-sock`, `tls-key` ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Where a symbolic link points (`kind == "symlink"`), as read.
