@@ -349,6 +349,32 @@ async fn private_daemon(opts: common::DaemonOptions) -> Option<common::PrivateDa
     }
 }
 
+/// `hullguard audit --host HOST --format json --select RULES`, which must succeed.
+fn audit_json(host: &str, select: &str) -> std::process::Output {
+    let out = Command::cargo_bin("hullguard")
+        .unwrap()
+        .env_remove("DOCKER_HOST")
+        .args([
+            "audit",
+            "--host",
+            host,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--select",
+            select,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -401,27 +427,7 @@ async fn daemon_rules_on_a_configured_daemon() {
         return;
     };
     let host = format!("unix://{}", daemon.socket.display());
-    let out = Command::cargo_bin("hullguard")
-        .unwrap()
-        .env_remove("DOCKER_HOST")
-        .args([
-            "audit",
-            "--host",
-            &host,
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-            "--select",
-            "DM",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = audit_json(&host, "DM");
     let rules: BTreeSet<String> = rule_objects(&out.stdout)
         .into_iter()
         .map(|(r, _)| r)
@@ -466,22 +472,7 @@ async fn swarm_rules_on_a_single_node_swarm() {
         &listen,
     ]);
     docker(&["network", "create", "-d", "overlay", "hgov"]);
-    let out = Command::cargo_bin("hullguard")
-        .unwrap()
-        .env_remove("DOCKER_HOST")
-        .args([
-            "audit",
-            "--host",
-            &host,
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-            "--select",
-            "SW",
-        ])
-        .output()
-        .unwrap();
+    let out = audit_json(&host, "SW");
     let got = rule_objects(&out.stdout);
     let want: BTreeSet<(String, String)> = [
         ("SW001", "swarm/default"),
@@ -612,27 +603,7 @@ async fn live_rules_and_socket_mode_on_a_real_engine() {
     }
     std::fs::set_permissions(&daemon.socket, std::fs::Permissions::from_mode(0o666)).unwrap();
 
-    let out = Command::cargo_bin("hullguard")
-        .unwrap()
-        .env_remove("DOCKER_HOST")
-        .args([
-            "audit",
-            "--host",
-            &host,
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-            "--select",
-            "LV002,LV004,HS004",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = audit_json(&host, "LV002,LV004,HS004");
     let got = rule_objects(&out.stdout);
     for (rule, object) in [("LV002", "container/app"), ("LV004", "container/sick")] {
         assert!(

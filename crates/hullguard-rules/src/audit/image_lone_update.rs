@@ -71,32 +71,8 @@ fn subcommand(args: &[Word]) -> Option<&str> {
 }
 
 /// The index updates and installs of DF024 (`lone-package-update`).
-fn is_update(name: &str, sub: Option<&str>) -> bool {
-    matches!(
-        (name, sub),
-        ("apt-get" | "apt" | "aptitude" | "apk", Some("update"))
-            | ("yum" | "dnf" | "microdnf", Some("makecache"))
-            | ("zypper", Some("refresh" | "ref"))
-    )
-}
-
-fn is_install(name: &str, sub: Option<&str>) -> bool {
-    matches!(
-        (name, sub),
-        (
-            "apt-get" | "apt" | "aptitude",
-            Some("install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep" | "satisfy")
-        ) | ("apk", Some("add" | "upgrade"))
-            | (
-                "yum" | "dnf" | "microdnf",
-                Some("install" | "update" | "upgrade" | "groupinstall")
-            )
-            | (
-                "zypper",
-                Some("install" | "in" | "update" | "up" | "dist-upgrade" | "dup")
-            )
-    )
-}
+// The same package-manager commands as the Dockerfile rule.
+use crate::dockerfile::lone_package_update::{is_install, is_update};
 
 impl AuditRule for ImageLoneUpdate {
     fn info(&self) -> &'static RuleInfo {

@@ -44,7 +44,8 @@ declare_rule! {
 
 pub struct LonePackageUpdate;
 
-fn is_update(name: &str, sub: Option<&str>) -> bool {
+/// An index update (`apt-get update`, `apk update`, `yum makecache` ...).
+pub(crate) fn is_update(name: &str, sub: Option<&str>) -> bool {
     matches!(
         (name, sub),
         ("apt-get" | "apt" | "aptitude" | "apk", Some("update"))
@@ -53,7 +54,8 @@ fn is_update(name: &str, sub: Option<&str>) -> bool {
     )
 }
 
-fn is_install(name: &str, sub: Option<&str>) -> bool {
+/// An install or upgrade by the same package managers.
+pub(crate) fn is_install(name: &str, sub: Option<&str>) -> bool {
     matches!(
         (name, sub),
         (

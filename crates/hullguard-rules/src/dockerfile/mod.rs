@@ -15,7 +15,7 @@ mod hardcoded_secret;
 mod insecure_build_entitlement;
 mod invalid_stage_reference;
 mod latest_tag;
-mod lone_package_update;
+pub(crate) mod lone_package_update;
 mod missing_healthcheck;
 mod missing_no_install_recommends;
 mod multiple_cmd_entrypoint;
