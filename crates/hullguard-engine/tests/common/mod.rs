@@ -250,6 +250,8 @@ if [ -f "$dir/exec/containerd/containerd.pid" ]; then
   kill -KILL "$(cat "$dir/exec/containerd/containerd.pid")" 2>/dev/null
 fi
 grep -F " $dir/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+# Keep the end of the log beside the removed directory, for the error message.
+tail -n 40 "$dir/dockerd.log" >"$dir.log" 2>/dev/null
 rm -rf "$dir"
 if [ "$br" != "-" ]; then
   ip link del "$br" 2>/dev/null
@@ -396,7 +398,19 @@ impl PrivateDaemon {
 
     /// The last lines of dockerd's log.
     pub fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        // After dockerd exited, the watchdog removed the directory and kept the
+        // log's end in `<dir>.log`; give it a moment to write it.
+        let mut text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        if text.is_empty() {
+            let kept = self.dir.with_extension("log");
+            for _ in 0..20 {
+                text = std::fs::read_to_string(&kept).unwrap_or_default();
+                if !text.is_empty() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
