@@ -334,27 +334,10 @@ async fn watch_reports_new_containers() {
 /// A private dockerd of the test's own, or `None` (skipping) on a developer
 /// machine that cannot start one; under CI=true a failure to start is fatal.
 async fn private_daemon(opts: common::DaemonOptions) -> Option<common::PrivateDaemon> {
-    // One daemon starts at a time (they set up bridges and iptables rules), and
-    // a start that fails is tried again: a daemon that stops at once on a busy
-    // machine is not what these tests are about.
-    static STARTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    let _one_at_a_time = STARTING.lock().await;
-    let mut result = Err(String::new());
-    for _ in 0..3 {
-        let o = common::DaemonOptions {
-            config: opts.config.clone(),
-            extra_args: opts.extra_args.clone(),
-            isolated_network: opts.isolated_network,
-        };
-        result = tokio::task::spawn_blocking(move || common::PrivateDaemon::start(o))
-            .await
-            .unwrap();
-        match &result {
-            Ok(_) => break,
-            Err(e) => eprintln!("note: a private dockerd did not start, trying again: {e}"),
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-    }
+    // The harness starts one daemon at a time and retries a failed start.
+    let result = tokio::task::spawn_blocking(move || common::PrivateDaemon::start(opts))
+        .await
+        .unwrap();
     match result {
         Ok(d) => Some(d),
         Err(e) if std::env::var("CI").as_deref() == Ok("true") => {

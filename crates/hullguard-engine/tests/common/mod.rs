@@ -295,8 +295,28 @@ fn own_bridge() -> Option<String> {
 }
 
 impl PrivateDaemon {
-    /// Start a dockerd and wait until it answers (at most 30 s).
+    /// Start a dockerd and wait until it answers (at most 30 s). Daemons of
+    /// one test process start one at a time: dockerds that set up their
+    /// iptables chains at the same moment race (`DOCKER-ISOLATION-STAGE-2: No
+    /// chain` seen in CI), and a start that fails is tried twice more.
     pub fn start(opts: DaemonOptions) -> Result<PrivateDaemon, String> {
+        static STARTING: Mutex<()> = Mutex::new(());
+        let _one_at_a_time = STARTING.lock().unwrap_or_else(|p| p.into_inner());
+        let mut last = String::new();
+        for attempt in 0..3 {
+            if attempt > 0 {
+                eprintln!("note: a private dockerd did not start, trying again: {last}");
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            match PrivateDaemon::start_once(&opts) {
+                Ok(d) => return Ok(d),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    fn start_once(opts: &DaemonOptions) -> Result<PrivateDaemon, String> {
         if find_program("dockerd").is_none() {
             return Err("dockerd is not installed".into());
         }
