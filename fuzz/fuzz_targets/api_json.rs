@@ -8,7 +8,7 @@
 use hullguard_container::api::{
     from_api_json, image_from_inspect, pointer_exists, ApiDocument, ApiError,
 };
-use hullguard_container::{ContainerSpec, Problem};
+use hullguard_container::Problem;
 use hullguard_diagnostics::Location;
 use libfuzzer_sys::fuzz_target;
 
@@ -40,69 +40,6 @@ fn check_problems(data: &[u8], problems: &[Problem]) {
     }
 }
 
-/// Every location a spec holds.
-fn locations(spec: &ContainerSpec) -> Vec<(&'static str, &Location)> {
-    let mut out = vec![("spec", &spec.at)];
-    macro_rules! settings {
-        ($($f:ident),*) => { $( out.extend(spec.$f.at().map(|at| (stringify!($f), at))); )* };
-    }
-    settings!(
-        image,
-        user,
-        privileged,
-        pid,
-        ipc,
-        uts,
-        network,
-        userns,
-        cgroupns,
-        read_only,
-        seccomp,
-        apparmor,
-        no_new_privileges,
-        memory,
-        memory_swap,
-        memory_reservation,
-        cpu_shares,
-        cpu_quota,
-        cpu_period,
-        nano_cpus,
-        cpuset_cpus,
-        pids_limit,
-        blkio_weight,
-        publish_all,
-        restart,
-        healthcheck,
-        runtime,
-        init,
-        oom_kill_disable,
-        oom_score_adj,
-        cgroup_parent,
-        log_driver
-    );
-    macro_rules! lists {
-        ($($f:ident),*) => { $( out.extend(spec.$f.iter().map(|a| (stringify!($f), &a.at))); )* };
-    }
-    lists!(
-        group_add,
-        cap_add,
-        cap_drop,
-        networks,
-        mounts,
-        selinux,
-        other_security_opts,
-        ulimits,
-        devices,
-        device_cgroup_rules,
-        ports,
-        sysctls,
-        env,
-        env_files,
-        secrets,
-        unresolved
-    );
-    out
-}
 
 /// The outcome of reading, without the spec: whether the text was JSON.
 fn outcome<T>(r: &Result<T, ApiError>) -> Option<&'static str> {
@@ -122,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
     let image = image_from_inspect(data, "fuzz");
     for api in [&create, &inspect].into_iter().flatten() {
         assert_eq!(api.spec.name, "fuzz");
-        for (what, loc) in locations(&api.spec) {
+        for (what, loc) in api.spec.locations() {
             check_location(data, loc, what);
         }
         check_problems(data, &api.problems);

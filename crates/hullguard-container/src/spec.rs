@@ -310,6 +310,71 @@ pub struct Build {
     pub at: Location,
 }
 
+/// Calls `$m!` with the name of every scalar [`Setting`] of [`ContainerSpec`]
+/// (one list, so code that walks them all cannot miss one).
+macro_rules! for_each_setting {
+    ($m:ident) => {
+        $m!(
+            image,
+            user,
+            privileged,
+            pid,
+            ipc,
+            uts,
+            network,
+            userns,
+            cgroupns,
+            read_only,
+            seccomp,
+            apparmor,
+            no_new_privileges,
+            memory,
+            memory_swap,
+            memory_reservation,
+            cpu_shares,
+            cpu_quota,
+            cpu_period,
+            nano_cpus,
+            cpuset_cpus,
+            pids_limit,
+            blkio_weight,
+            publish_all,
+            restart,
+            healthcheck,
+            runtime,
+            init,
+            oom_kill_disable,
+            oom_score_adj,
+            cgroup_parent,
+            log_driver
+        )
+    };
+}
+
+/// Calls `$m!` with the name of every list (`Vec<At<_>>`) of [`ContainerSpec`].
+macro_rules! for_each_list {
+    ($m:ident) => {
+        $m!(
+            group_add,
+            cap_add,
+            cap_drop,
+            networks,
+            mounts,
+            selinux,
+            other_security_opts,
+            ulimits,
+            devices,
+            device_cgroup_rules,
+            ports,
+            sysctls,
+            env,
+            env_files,
+            secrets,
+            unresolved
+        )
+    };
+}
+
 /// The runtime configuration of one container.
 #[derive(Debug, Clone)]
 pub struct ContainerSpec {
@@ -465,6 +530,36 @@ impl ContainerSpec {
             log_driver: Setting::Unset,
             unresolved: Vec::new(),
         }
+    }
+
+    /// Every location the spec holds, with the field it belongs to: the object
+    /// itself (`spec`), each written setting, each list item.
+    pub fn locations(&self) -> Vec<(&'static str, &Location)> {
+        let mut out = vec![("spec", &self.at)];
+        macro_rules! settings {
+            ($($f:ident),*) => { $( out.extend(self.$f.at().map(|at| (stringify!($f), at))); )* };
+        }
+        for_each_setting!(settings);
+        macro_rules! lists {
+            ($($f:ident),*) => { $( out.extend(self.$f.iter().map(|a| (stringify!($f), &a.at))); )* };
+        }
+        for_each_list!(lists);
+        out
+    }
+
+    /// Makes every scalar setting that is not written `Unknown` at `at`: for a
+    /// source where something not visible may set any of them (a `docker run`
+    /// word that may expand to flags).
+    pub fn mark_unset_unknown(&mut self, at: &Location) {
+        fn unknown<T>(s: &mut Setting<T>, at: &Location) {
+            if s.is_unset() {
+                *s = Setting::Unknown(at.clone());
+            }
+        }
+        macro_rules! settings {
+            ($($f:ident),*) => { $( unknown(&mut self.$f, at); )* };
+        }
+        for_each_setting!(settings);
     }
 
     /// Whether a list setting (`cap_drop`, `mounts` ...) could not be read

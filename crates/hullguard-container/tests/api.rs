@@ -76,64 +76,7 @@ fn s(v: &str) -> String {
 /// Every location of a spec names a value of the document.
 fn assert_pointers_exist(api: &ApiSpec, json: &[u8]) {
     let spec = &api.spec;
-    let mut at: Vec<&Location> = vec![&spec.at];
-    macro_rules! settings {
-        ($($f:ident),*) => { $( at.extend(spec.$f.at()); )* };
-    }
-    settings!(
-        image,
-        user,
-        privileged,
-        pid,
-        ipc,
-        uts,
-        network,
-        userns,
-        cgroupns,
-        read_only,
-        seccomp,
-        apparmor,
-        no_new_privileges,
-        memory,
-        memory_swap,
-        memory_reservation,
-        cpu_shares,
-        cpu_quota,
-        cpu_period,
-        nano_cpus,
-        cpuset_cpus,
-        pids_limit,
-        blkio_weight,
-        publish_all,
-        restart,
-        healthcheck,
-        runtime,
-        init,
-        oom_kill_disable,
-        oom_score_adj,
-        cgroup_parent,
-        log_driver
-    );
-    macro_rules! lists {
-        ($($f:ident),*) => { $( at.extend(spec.$f.iter().map(|a| &a.at)); )* };
-    }
-    lists!(
-        group_add,
-        cap_add,
-        cap_drop,
-        networks,
-        mounts,
-        selinux,
-        other_security_opts,
-        ulimits,
-        devices,
-        device_cgroup_rules,
-        ports,
-        sysctls,
-        env,
-        unresolved
-    );
-    for loc in at {
+    for (_, loc) in spec.locations() {
         match loc {
             Location::Object {
                 kind,

@@ -16,7 +16,7 @@
 //! ## Words only known at run time
 //!
 //! A value that is not static (`$VAR`, `$(...)`, a glob or a brace expansion) is never
-//! guessed: a scalar flag becomes [`Setting::Unknown`], a list flag (`--cap-drop`, `-v`,
+//! guessed: a scalar flag becomes [`Setting::Unknown`](hullguard_container::Setting::Unknown), a list flag (`--cap-drop`, `-v`,
 //! `-p` ...) pushes its field name on [`ContainerSpec::unresolved`]. `-e "NAME=$VALUE"`
 //! still records the variable `NAME` with an unknown value.
 //!
@@ -24,7 +24,7 @@
 //! reported as a [`Problem`], and the spec is marked with [`mark_hidden_flags`]: every
 //! list field in [`LIST_FIELDS`] is unresolved (plus the pseudo-field
 //! [`HIDDEN_FLAGS`]), and every scalar setting still unset at the end is
-//! [`Setting::Unknown`], so no rule reports something missing that the word may
+//! [`Setting::Unknown`](hullguard_container::Setting::Unknown), so no rule reports something missing that the word may
 //! supply. Settings written as static flags stay known, even before the word (`--memory
 //! 1g $OPTS` keeps the limit), because the CLI's "later wins" could only matter if the
 //! variable repeated the flag. Whether such a word is the image instead is undecidable,
@@ -58,7 +58,7 @@ mod quote;
 mod script;
 mod words;
 
-use hullguard_container::{At, Setting};
+use hullguard_container::At;
 pub use hullguard_container::{ContainerSpec, Problem};
 pub use hullguard_diagnostics::{Location, SourceFile, Span};
 
@@ -121,48 +121,12 @@ pub const HIDDEN_FLAGS: &str = "*";
 
 /// Marks a spec whose command line has a word that may hold any flags: every list
 /// field is unresolved, [`HIDDEN_FLAGS`] is recorded, and every scalar setting still
-/// unset becomes [`Setting::Unknown`] at `at`.
+/// unset becomes [`Setting::Unknown`](hullguard_container::Setting::Unknown) at `at`.
 pub fn mark_hidden_flags(spec: &mut ContainerSpec, at: &Location) {
     for field in LIST_FIELDS.iter().copied().chain([HIDDEN_FLAGS]) {
         if !spec.unresolved.iter().any(|u| u.value == field) {
             spec.unresolved.push(At::new(field, at.clone()));
         }
     }
-    fn unknown<T>(s: &mut Setting<T>, at: &Location) {
-        if s.is_unset() {
-            *s = Setting::Unknown(at.clone());
-        }
-    }
-    unknown(&mut spec.image, at);
-    unknown(&mut spec.user, at);
-    unknown(&mut spec.privileged, at);
-    unknown(&mut spec.pid, at);
-    unknown(&mut spec.ipc, at);
-    unknown(&mut spec.uts, at);
-    unknown(&mut spec.network, at);
-    unknown(&mut spec.userns, at);
-    unknown(&mut spec.cgroupns, at);
-    unknown(&mut spec.read_only, at);
-    unknown(&mut spec.seccomp, at);
-    unknown(&mut spec.apparmor, at);
-    unknown(&mut spec.no_new_privileges, at);
-    unknown(&mut spec.memory, at);
-    unknown(&mut spec.memory_swap, at);
-    unknown(&mut spec.memory_reservation, at);
-    unknown(&mut spec.cpu_shares, at);
-    unknown(&mut spec.cpu_quota, at);
-    unknown(&mut spec.cpu_period, at);
-    unknown(&mut spec.nano_cpus, at);
-    unknown(&mut spec.cpuset_cpus, at);
-    unknown(&mut spec.pids_limit, at);
-    unknown(&mut spec.blkio_weight, at);
-    unknown(&mut spec.publish_all, at);
-    unknown(&mut spec.restart, at);
-    unknown(&mut spec.healthcheck, at);
-    unknown(&mut spec.runtime, at);
-    unknown(&mut spec.init, at);
-    unknown(&mut spec.oom_kill_disable, at);
-    unknown(&mut spec.oom_score_adj, at);
-    unknown(&mut spec.cgroup_parent, at);
-    unknown(&mut spec.log_driver, at);
+    spec.mark_unset_unknown(at);
 }

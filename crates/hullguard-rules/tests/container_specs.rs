@@ -156,43 +156,7 @@ fn unknown_settings_never_fire() {
         "docker run $IMAGE",
         loc(""),
     );
-    macro_rules! unknown {
-        ($($f:ident),*) => { $( s.$f = Setting::Unknown(at.clone()); )* };
-    }
-    unknown!(
-        image,
-        user,
-        privileged,
-        pid,
-        ipc,
-        uts,
-        network,
-        userns,
-        cgroupns,
-        read_only,
-        seccomp,
-        apparmor,
-        no_new_privileges,
-        memory,
-        memory_swap,
-        memory_reservation,
-        cpu_shares,
-        cpu_quota,
-        cpu_period,
-        nano_cpus,
-        cpuset_cpus,
-        pids_limit,
-        blkio_weight,
-        publish_all,
-        restart,
-        healthcheck,
-        runtime,
-        init,
-        oom_kill_disable,
-        oom_score_adj,
-        cgroup_parent,
-        log_driver
-    );
+    s.mark_unset_unknown(&at);
     s.unresolved.push(At::new("*", at.clone()));
     let f = check_container(&s, &CheckOptions::defaults());
     assert!(
