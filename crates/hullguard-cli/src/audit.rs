@@ -6,7 +6,7 @@ use crate::cli::AuditArgs;
 use crate::output;
 use crate::scan::{rule_options, sort_findings};
 use anyhow::{Context, Result};
-use hullguard_config::{Config, ConfigCache, Selection};
+use hullguard_config::{Config, ConfigCache};
 use hullguard_diagnostics::{Finding, Location, RuleInfo};
 use hullguard_engine::{collect, connect, CollectOptions, ConnectOptions, Progress, Snapshot};
 use hullguard_report::{Report, TextOptions};
@@ -23,7 +23,7 @@ const AUDIT_CONFIG_KEY: &str = "<audit>";
 
 pub fn run(args: AuditArgs) -> Result<ExitCode> {
     let rules = all_rules();
-    let selection = Selection::from_cli(args.select.as_deref(), &args.extend_select, &args.ignore);
+    let selection = args.rules.selection();
     selection.validate(&rules)?;
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let key = cwd.join(AUDIT_CONFIG_KEY);

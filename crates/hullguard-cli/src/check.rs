@@ -5,7 +5,7 @@ use crate::cli::CheckArgs;
 use crate::output;
 use crate::scan::{rule_options, sort_findings};
 use anyhow::{bail, Context, Result};
-use hullguard_config::{Config, ConfigCache, Selection};
+use hullguard_config::{Config, ConfigCache};
 use hullguard_diagnostics::{RuleInfo, SourceFile};
 use hullguard_docker_run::{find_in_script, quote_argv};
 use hullguard_harden::{harden_run, HardenOptions};
@@ -19,7 +19,7 @@ const COMMAND_LINE: &str = "<command line>";
 
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let rules = all_rules();
-    let selection = Selection::from_cli(args.select.as_deref(), &args.extend_select, &args.ignore);
+    let selection = args.rules.selection();
     selection.validate(&rules)?;
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = if args.isolated {

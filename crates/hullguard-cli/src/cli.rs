@@ -72,6 +72,34 @@ pub enum SeverityArg {
     None,
 }
 
+/// `--select`, `--extend-select`, `--ignore`: the same for every command.
+#[derive(Args, Debug)]
+pub struct RuleSelectionArgs {
+    /// Run only these rules (codes, code prefixes like `DF0`, names, CIS IDs
+    /// like `5.5`, or `ALL`; comma-separated or repeated). Replaces `select`
+    /// from hullguard.toml
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+
+    /// Add rules to the selection (e.g. rules that are off by default)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+}
+
+impl RuleSelectionArgs {
+    pub fn selection(&self) -> hullguard_config::Selection {
+        hullguard_config::Selection::from_cli(
+            self.select.as_deref(),
+            &self.extend_select,
+            &self.ignore,
+        )
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct ScanArgs {
     /// Files or directories to scan [default: `.`, or nothing when `-f` is given].
@@ -115,19 +143,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
 
-    /// Run only these rules (codes, code prefixes like `DF0`, names, CIS IDs
-    /// like `5.5`, or `ALL`;
-    /// comma-separated or repeated). Replaces `select` from hullguard.toml
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Option<Vec<String>>,
-
-    /// Add rules to the selection (e.g. rules that are off by default)
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub extend_select: Vec<String>,
-
-    /// Do not run these rules
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleSelectionArgs,
 
     /// Use this configuration file for every path (default: the nearest
     /// hullguard.toml or .hullguard.toml above each scanned file)
@@ -201,17 +218,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
 
-    /// Run only these rules (codes, prefixes, names, CIS IDs, or `ALL`)
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Option<Vec<String>>,
-
-    /// Add rules to the selection
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub extend_select: Vec<String>,
-
-    /// Do not run these rules
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleSelectionArgs,
 
     /// Configuration file (default: the nearest hullguard.toml above the current
     /// directory)
@@ -353,17 +361,8 @@ pub struct AuditArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
 
-    /// Run only these rules (codes, prefixes, names, CIS IDs, or `ALL`)
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Option<Vec<String>>,
-
-    /// Add rules to the selection
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub extend_select: Vec<String>,
-
-    /// Do not run these rules
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleSelectionArgs,
 
     /// Configuration file (default: the nearest hullguard.toml above the current
     /// directory)

@@ -51,7 +51,7 @@ const CHUNK: usize = 256;
 
 pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let rules = all_rules();
-    let selection = Selection::from_cli(args.select.as_deref(), &args.extend_select, &args.ignore);
+    let selection = args.rules.selection();
     selection.validate(&rules)?;
     let mut cli_build_args = BTreeMap::new();
     for b in &args.build_args {
